@@ -1,0 +1,1 @@
+"""Persistence: engine, ORM models and migrations."""

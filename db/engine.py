@@ -1,0 +1,90 @@
+"""Engine and session factory, plus the per-request SQL statement counter."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+
+@dataclass
+class StatementCount:
+    value: int = 0
+
+
+# Set per request by the server; SQLAlchemy's greenlets share the caller's context.
+statement_count: contextvars.ContextVar[StatementCount | None] = contextvars.ContextVar(
+    "statement_count", default=None
+)
+
+
+def _count_statement(*_args) -> None:
+    counter = statement_count.get()
+    if counter is not None:
+        counter.value += 1
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Take over transaction control so every transaction can start as a writer (below).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection) -> None:
+    # SQLite's deferred transactions fail with "database is locked" when two readers both
+    # upgrade to writers; starting as a writer makes concurrent writes queue instead.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_engine(url: str) -> AsyncEngine:
+    if is_sqlite(url):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
+    else:
+        engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
+    return engine
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+class ReadSession:
+    """The request's read session, one statement at a time.
+
+    GraphQL resolves sibling fields concurrently, but an AsyncSession must not be used by two
+    coroutines at once; the lock queues them on the one connection.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._lock = asyncio.Lock()
+
+    async def execute(self, statement):
+        async with self._lock:
+            return await self._session.execute(statement)
+
+    async def get(self, model, ident):
+        async with self._lock:
+            return await self._session.get(model, ident)
+
+    async def close(self) -> None:
+        await self._session.close()

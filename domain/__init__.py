@@ -1,0 +1,1 @@
+"""Pure domain rules: no GraphQL, no SQL. Services feed these plain values."""

@@ -1,0 +1,1 @@
+"""GraphQL resolvers: translate between the schema's types and the services."""

@@ -1,0 +1,117 @@
+"""Per-request context: who is asking, their database session, their DataLoaders."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from graphql import GraphQLError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from strawberry import relay
+
+from config import Settings
+from db.engine import ReadSession
+from domain.errors import DomainError, ErrorCode
+from domain.roster import AccountRole
+from policies import AccessControl
+from resolvers.loaders import Loaders
+from services.audit import Actor
+from services.auth import Principal
+
+
+def public_error(code: str, message: str) -> GraphQLError:
+    """A top-level error meant for the caller: never masked."""
+    return GraphQLError(message, extensions={"code": code})
+
+
+@dataclass
+class Context:
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    access: AccessControl
+    principal: Principal | None
+    request_id: str
+    request: object = None
+    response: object = None
+    _session: ReadSession | None = field(default=None, repr=False)
+
+    # -- sessions
+
+    async def session(self) -> ReadSession:
+        """The request's read session, shared by all loaders (closed when the operation ends)."""
+        if self._session is None:
+            self._session = ReadSession(self.sessions())
+        return self._session
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncSession]:
+        """One transaction per mutation: committed on success, rolled back on any error."""
+        async with self.sessions() as session, session.begin():
+            yield session
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        return Loaders(self.session)
+
+    # -- who is asking
+
+    def require_principal(self) -> Principal:
+        if self.principal is None:
+            raise public_error("UNAUTHENTICATED", "Sign in first: send 'Authorization: Bearer <token>'.")
+        return self.principal
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(account_id=self.principal.account_id if self.principal else None, request_id=self.request_id)
+
+    def allows(self, county_id: int | None, obj: str, act: str) -> bool:
+        principal = self.require_principal()
+        return self.access.allows(role=principal.role.value, home_county_id=principal.county_id,
+                                  target_county_id=county_id, obj=obj, act=act)
+
+    def can_read(self, county_id: int) -> bool:
+        return self.principal is not None and self.allows(county_id, "roster", "read")
+
+    def readable_county(self, county_id: int | None) -> int:
+        """The county a read is about: the one asked for, or the caller's own."""
+        principal = self.require_principal()
+        if county_id is None:
+            if principal.county_id is None:
+                raise public_error("BAD_REQUEST", "Name a county: this account belongs to none.")
+            county_id = principal.county_id
+        if not self.allows(county_id, "roster", "read"):
+            raise public_error("FORBIDDEN", "This account may not read that county's records.")
+        return county_id
+
+    def require(self, county_id: int | None, obj: str, act: str, field: str | None = None) -> None:
+        """Refuse with a typed error unless the caller may ``act`` on ``obj`` in the county."""
+        principal = self.require_principal()
+        if self.allows(county_id, obj, act):
+            return
+        if principal.county_id not in (None, county_id):
+            # Another county's records are not even acknowledged to exist.
+            raise DomainError(ErrorCode.NOT_FOUND, "No such record in your county.", field=field)
+        raise DomainError(ErrorCode.FORBIDDEN, "Only this county's administrators may change its records.",
+                          field=field)
+
+    @property
+    def is_system_admin(self) -> bool:
+        return self.principal is not None and self.principal.role == AccountRole.SYSTEM_ADMIN
+
+
+def decode_id(global_id: relay.GlobalID, type_name: str, field: str) -> int:
+    """The database id inside a global id, refusing ids of another type."""
+    if global_id.type_name != type_name:
+        raise DomainError(ErrorCode.INVALID, f"Expected a {type_name} id, got a {global_id.type_name} id.",
+                          field=field)
+    try:
+        return int(global_id.node_id)
+    except ValueError:
+        raise DomainError(ErrorCode.INVALID, f"Malformed {type_name} id.", field=field) from None

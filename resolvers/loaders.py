@@ -1,0 +1,134 @@
+"""Per-request DataLoaders: one SQL statement per batch, whatever the page size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
+from typing import TypeVar
+
+from sqlalchemy import select
+from strawberry.dataloader import DataLoader
+
+from db.engine import ReadSession
+from db.models import AbPair, County, Department, Official, PortfolioAssignment, Position
+from db.periods import held_on
+from domain.roster import Role
+
+K = TypeVar("K", bound=Hashable)
+SessionGetter = Callable[[], Awaitable[ReadSession]]
+
+
+def _by_dates(keys: Sequence[tuple[int, dt.date]]) -> dict[dt.date, list[int]]:
+    grouped: dict[dt.date, list[int]] = defaultdict(list)
+    for key_id, on in keys:
+        grouped[on].append(key_id)
+    return grouped
+
+
+class Loaders:
+    def __init__(self, session: SessionGetter) -> None:
+        self._session = session
+        self._rows: dict[type, DataLoader] = {}
+        self.county = self.rows(County)
+        self.department = self.rows(Department)
+        self.official = self.rows(Official)
+        self.positions_of_official = DataLoader(self._load_positions_of_official)
+        self.holders_in_department = DataLoader(self._load_holders_in_department)
+        self.portfolio_of = DataLoader(self._load_portfolio_of)
+        self.leader_in_charge = DataLoader(self._load_leader_in_charge)
+        self.ab_partner = DataLoader(self._load_ab_partner)
+
+    def rows(self, model) -> DataLoader:
+        """Rows of ``model`` by primary key (None where missing)."""
+        if model not in self._rows:
+
+            async def load(ids: list[int]):
+                session = await self._session()
+                found = {row.id: row for row in (await session.execute(select(model).where(model.id.in_(ids)))).scalars()}
+                return [found.get(i) for i in ids]
+
+            self._rows[model] = DataLoader(load)
+        return self._rows[model]
+
+    async def _load_positions_of_official(self, official_ids: list[int]) -> list[list[Position]]:
+        """All holdings, ended ones included, oldest first."""
+        session = await self._session()
+        rows = (
+            await session.execute(
+                select(Position)
+                .where(Position.official_id.in_(official_ids))
+                .order_by(Position.effective_from, Position.id)
+            )
+        ).scalars()
+        return _group(rows, official_ids, lambda p: p.official_id)
+
+    async def _load_holders_in_department(self, keys: list[tuple[int, dt.date]]) -> list[list[Position]]:
+        """Principal and deputies of each department on a day, principal first, deputies by rank."""
+        session = await self._session()
+        result: dict[tuple[int, dt.date], list[Position]] = defaultdict(list)
+        for on, department_ids in _by_dates(keys).items():
+            rows = (
+                await session.execute(
+                    select(Position)
+                    .where(Position.department_id.in_(department_ids), held_on(Position, on))
+                    .order_by(Position.role, Position.deputy_rank, Position.id)
+                )
+            ).scalars()
+            for row in rows:
+                result[(row.department_id, on)].append(row)
+        for holders in result.values():
+            holders.sort(key=lambda p: (p.role != Role.DEPARTMENT_PRINCIPAL, p.deputy_rank or 0, p.id))
+        return [result.get(key, []) for key in keys]
+
+    async def _load_portfolio_of(self, keys: list[tuple[int, dt.date]]) -> list[list[PortfolioAssignment]]:
+        session = await self._session()
+        result: dict[tuple[int, dt.date], list[PortfolioAssignment]] = defaultdict(list)
+        for on, official_ids in _by_dates(keys).items():
+            rows = (
+                await session.execute(
+                    select(PortfolioAssignment)
+                    .where(PortfolioAssignment.official_id.in_(official_ids), held_on(PortfolioAssignment, on))
+                    .order_by(PortfolioAssignment.id)
+                )
+            ).scalars()
+            for row in rows:
+                result[(row.official_id, on)].append(row)
+        return [result.get(key, []) for key in keys]
+
+    async def _load_leader_in_charge(self, keys: list[tuple[int, dt.date]]) -> list[int | None]:
+        session = await self._session()
+        result: dict[tuple[int, dt.date], int] = {}
+        for on, department_ids in _by_dates(keys).items():
+            rows = await session.execute(
+                select(PortfolioAssignment.department_id, PortfolioAssignment.official_id).where(
+                    PortfolioAssignment.department_id.in_(department_ids), held_on(PortfolioAssignment, on)
+                )
+            )
+            for department_id, official_id in rows:
+                result[(department_id, on)] = official_id
+        return [result.get(key) for key in keys]
+
+    async def _load_ab_partner(self, keys: list[tuple[int, dt.date]]) -> list[AbPair | None]:
+        session = await self._session()
+        result: dict[tuple[int, dt.date], AbPair] = {}
+        for on, official_ids in _by_dates(keys).items():
+            rows = (
+                await session.execute(
+                    select(AbPair).where(
+                        (AbPair.official_a_id.in_(official_ids) | AbPair.official_b_id.in_(official_ids)),
+                        held_on(AbPair, on),
+                    )
+                )
+            ).scalars()
+            for pair in rows:
+                result[(pair.official_a_id, on)] = pair
+                result[(pair.official_b_id, on)] = pair
+        return [result.get(key) for key in keys]
+
+
+def _group(rows: Iterable, keys: list[K], key_of: Callable) -> list[list]:
+    grouped: dict[K, list] = defaultdict(list)
+    for row in rows:
+        grouped[key_of(row)].append(row)
+    return [grouped.get(key, []) for key in keys]

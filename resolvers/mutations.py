@@ -1,0 +1,327 @@
+"""Mutations: decode ids, check the caller may act on that county, call one service in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import relay
+from strawberry.types import Info
+
+from db import models
+from domain.errors import DomainError, ErrorCode
+from resolvers.context import Context, decode_id
+from schema import mutations as m
+from schema.types import AbPair, Absence, Account, County, Department, Entrustment, Official, Position
+from services import auth, roster, tenancy
+
+T = TypeVar("T")
+
+
+async def _mutate(ctx: Context, change: Callable[[AsyncSession], Awaitable[T]]) -> T | m.MutationError:
+    ctx.require_principal()
+    try:
+        async with ctx.transaction() as session:
+            return await change(session)
+    except DomainError as error:
+        return m.MutationError(code=error.code, field=error.field, message=error.message)
+
+
+async def _owned(session: AsyncSession, ctx: Context, model, global_id: relay.GlobalID, field: str,
+                 obj: str = "roster", act: str = "write"):
+    """The row behind an id, once the caller is known to be allowed to change its county's records."""
+    row = await session.get(model, decode_id(global_id, model.__name__, field))
+    if row is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"No such {model.__name__.lower()}.", field=field)
+    ctx.require(row.county_id, obj, act, field=field)
+    return row
+
+
+def _writable_county(ctx: Context, county_id: relay.GlobalID | None) -> int:
+    principal = ctx.require_principal()
+    if county_id is None:
+        if principal.county_id is None:
+            raise DomainError(ErrorCode.INVALID, "Name the county: this account belongs to none.", field="countyId")
+        chosen = principal.county_id
+    else:
+        chosen = decode_id(county_id, "County", "countyId")
+    ctx.require(chosen, "roster", "write", field="countyId")
+    return chosen
+
+
+def _token_info(row: models.ApiToken) -> m.ApiTokenInfo:
+    return m.ApiTokenInfo(id=relay.GlobalID("ApiToken", str(row.id)), name=row.name, prefix=row.prefix,
+                          created_at=row.created_at, revoked_at=row.revoked_at)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Sign in; the only operation open to anonymous callers.")
+    async def login(self, info: Info, username: str, password: str) -> m.LoginResult:
+        ctx: Context = info.context
+        try:
+            async with ctx.sessions() as session:
+                token, expires_at, principal = await auth.login(
+                    session, username=username, password=password, secret_key=ctx.settings.secret_key,
+                    lifetime=ctx.settings.access_token_lifetime,
+                )
+        except DomainError as error:
+            return m.MutationError(code=error.code, field=error.field, message=error.message)
+        account = Account(id=relay.GlobalID("Account", str(principal.account_id)), username=principal.username,
+                          role=principal.role, county_id=principal.county_id, official_id=principal.official_id)
+        return m.LoginSuccess(token=token, expires_at=expires_at, account=account)
+
+    @strawberry.mutation(description="System administrators only.")
+    async def create_county(self, info: Info, input: m.CreateCountyInput) -> m.CountyResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            ctx.require(None, "county", "create")
+            row = await tenancy.create_county(session, code=input.code, name=input.name, rule_set=input.rule_set,
+                                              actor=ctx.actor)
+            return m.CountyPayload(county=County.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    # -- officials
+
+    @strawberry.mutation
+    async def add_official(self, info: Info, input: m.AddOfficialInput) -> m.OfficialResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            row = await roster.add_official(session, county_id=_writable_county(ctx, input.county_id),
+                                            code=input.code, name=input.name, rank_order=input.rank_order,
+                                            actor=ctx.actor)
+            return m.OfficialPayload(official=Official.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation
+    async def update_official(self, info: Info, input: m.UpdateOfficialInput) -> m.OfficialResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            official = await _owned(session, ctx, models.Official, input.id, "id")
+            row = await roster.update_official(session, official_id=official.id, code=input.code, name=input.name,
+                                               rank_order=input.rank_order, actor=ctx.actor)
+            return m.OfficialPayload(official=Official.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation(description="Retire an official: every position, portfolio and AB pair ends that day.")
+    async def retire_official(self, info: Info, input: m.RetireOfficialInput) -> m.OfficialResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            official = await _owned(session, ctx, models.Official, input.id, "id")
+            row = await roster.retire_official(session, official_id=official.id, retired_on=input.retired_on,
+                                               actor=ctx.actor)
+            return m.OfficialPayload(official=Official.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    # -- positions
+
+    @strawberry.mutation
+    async def appoint_to_position(self, info: Info, input: m.AppointInput) -> m.PositionResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            official = await _owned(session, ctx, models.Official, input.official_id, "officialId")
+            department_id = (
+                decode_id(input.department_id, "Department", "departmentId") if input.department_id else None
+            )
+            row = await roster.appoint(session, official_id=official.id, role=input.role,
+                                       department_id=department_id, deputy_rank=input.deputy_rank,
+                                       effective_from=input.effective_from,
+                                       replace_incumbent=input.replace_incumbent, actor=ctx.actor)
+            return m.PositionPayload(position=Position.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation
+    async def remove_from_position(self, info: Info, input: m.RemoveFromPositionInput) -> m.PositionResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            position = await _owned(session, ctx, models.Position, input.position_id, "positionId")
+            row = await roster.end_position(session, position_id=position.id, effective_to=input.effective_to,
+                                            actor=ctx.actor)
+            return m.PositionPayload(position=Position.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    # -- departments
+
+    @strawberry.mutation
+    async def create_department(self, info: Info, input: m.CreateDepartmentInput) -> m.DepartmentResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            row = await roster.create_department(session, county_id=_writable_county(ctx, input.county_id),
+                                                 name=input.name, kind=input.kind, actor=ctx.actor)
+            return m.DepartmentPayload(department=Department.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation
+    async def rename_department(self, info: Info, input: m.RenameDepartmentInput) -> m.DepartmentResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            department = await _owned(session, ctx, models.Department, input.id, "id")
+            row = await roster.rename_department(session, department_id=department.id, name=input.name,
+                                                 actor=ctx.actor)
+            return m.DepartmentPayload(department=Department.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation(description="Appoint the department's principal; the previous one's term ends that day.")
+    async def set_department_principal(self, info: Info, input: m.SetDepartmentPrincipalInput) -> m.PositionResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            department = await _owned(session, ctx, models.Department, input.department_id, "departmentId")
+            row = await roster.set_principal(session, department_id=department.id,
+                                             official_id=decode_id(input.official_id, "Official", "officialId"),
+                                             effective_from=input.effective_from, actor=ctx.actor)
+            return m.PositionPayload(position=Position.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    # -- portfolios and AB pairs
+
+    @strawberry.mutation(description="Set a vice magistrate's whole portfolio (分管) from a day.")
+    async def set_portfolio(self, info: Info, input: m.SetPortfolioInput) -> m.PortfolioResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            official = await _owned(session, ctx, models.Official, input.official_id, "officialId")
+            department_ids = [decode_id(d, "Department", "departmentIds") for d in input.department_ids]
+            rows = await roster.set_portfolio(session, official_id=official.id, department_ids=department_ids,
+                                              effective_from=input.effective_from, actor=ctx.actor)
+            departments = [await session.get(models.Department, row.department_id) for row in rows]
+            return m.PortfolioPayload(official=Official.from_row(official),
+                                      departments=[Department.from_row(d) for d in departments])
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation
+    async def pair_ab_partners(self, info: Info, input: m.PairAbPartnersInput) -> m.AbPairResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            a = await _owned(session, ctx, models.Official, input.official_a_id, "officialAId")
+            row = await roster.pair_ab_partners(session, official_a_id=a.id,
+                                                official_b_id=decode_id(input.official_b_id, "Official",
+                                                                        "officialBId"),
+                                                effective_from=input.effective_from, actor=ctx.actor)
+            return m.AbPairPayload(ab_pair=AbPair.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation
+    async def end_ab_pair(self, info: Info, input: m.EndAbPairInput) -> m.AbPairResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            pair = await _owned(session, ctx, models.AbPair, input.pair_id, "pairId")
+            row = await roster.end_ab_pair(session, pair_id=pair.id, effective_to=input.effective_to,
+                                           actor=ctx.actor)
+            return m.AbPairPayload(ab_pair=AbPair.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    # -- absences and entrustments
+
+    @strawberry.mutation(description="Record a reported trip, leave or study period (请销假).")
+    async def record_absence(self, info: Info, input: m.RecordAbsenceInput) -> m.AbsenceResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            official = await _owned(session, ctx, models.Official, input.official_id, "officialId")
+            acting_id = (
+                decode_id(input.acting_official_id, "Official", "actingOfficialId")
+                if input.acting_official_id
+                else None
+            )
+            row = await roster.record_absence(session, official_id=official.id, starts_at=input.starts_at,
+                                              ends_at=input.ends_at, reason=input.reason, note=input.note,
+                                              acting_official_id=acting_id, actor=ctx.actor)
+            return m.AbsencePayload(absence=Absence.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation
+    async def cancel_absence(self, info: Info, input: m.CancelAbsenceInput) -> m.AbsenceResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            absence = await _owned(session, ctx, models.Absence, input.absence_id, "absenceId")
+            row = await roster.cancel_absence(session, absence_id=absence.id, actor=ctx.actor)
+            return m.AbsencePayload(absence=Absence.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation(description="The magistrate entrusts a VM to preside when he and the executive VM are away.")
+    async def record_entrustment(self, info: Info, input: m.RecordEntrustmentInput) -> m.EntrustmentResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            entrusted = await _owned(session, ctx, models.Official, input.entrusted_id, "entrustedId")
+            row = await roster.record_entrustment(session, entrusted_id=entrusted.id, starts_at=input.starts_at,
+                                                  ends_at=input.ends_at, note=input.note, actor=ctx.actor)
+            return m.EntrustmentPayload(entrustment=Entrustment.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation
+    async def cancel_entrustment(self, info: Info, input: m.CancelEntrustmentInput) -> m.EntrustmentResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            entrustment = await _owned(session, ctx, models.Entrustment, input.entrustment_id, "entrustmentId")
+            row = await roster.cancel_entrustment(session, entrustment_id=entrustment.id, actor=ctx.actor)
+            return m.EntrustmentPayload(entrustment=Entrustment.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    # -- API tokens
+
+    @strawberry.mutation(description="A long-lived token for admin scripts, shown once.")
+    async def create_api_token(self, info: Info, input: m.CreateApiTokenInput) -> m.ApiTokenCreatedResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            account_id = (
+                decode_id(input.account_id, "Account", "accountId")
+                if input.account_id
+                else ctx.require_principal().account_id
+            )
+            account = await session.get(models.Account, account_id)
+            if account is None:
+                raise DomainError(ErrorCode.NOT_FOUND, "No such account.", field="accountId")
+            ctx.require(account.county_id, "token", "manage", field="accountId")
+            token, row = await auth.create_api_token(session, account_id=account.id, name=input.name,
+                                                     actor=ctx.actor)
+            return m.ApiTokenCreated(token=token, api_token=_token_info(row))
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation
+    async def revoke_api_token(self, info: Info, input: m.RevokeApiTokenInput) -> m.ApiTokenResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            token = await session.get(models.ApiToken, decode_id(input.id, "ApiToken", "id"))
+            if token is None:
+                raise DomainError(ErrorCode.NOT_FOUND, "No such API token.", field="id")
+            account = await session.get(models.Account, token.account_id)
+            ctx.require(account.county_id, "token", "manage", field="id")
+            row = await auth.revoke_api_token(session, token_id=token.id, actor=ctx.actor)
+            return m.ApiTokenPayload(api_token=_token_info(row))
+
+        return await _mutate(ctx, change)

@@ -1,0 +1,335 @@
+"""GraphQL object types for the county roster. Nested fields go through the request's DataLoaders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Annotated, ClassVar, Generic, TypeVar
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from db import models
+from domain import cover as cover_rules
+from domain.roster import AbsenceReason, AccountRole, DepartmentKind, Role, RuleSet, local_date
+
+RuleSetEnum = strawberry.enum(RuleSet, name="RuleSet", description="The county's rule set (SPEC §2.2).")
+DepartmentKindEnum = strawberry.enum(DepartmentKind, name="DepartmentKind")
+RoleEnum = strawberry.enum(Role, name="PositionRole",
+                           description="The office director is the principal of the government office.")
+AbsenceReasonEnum = strawberry.enum(AbsenceReason, name="AbsenceReason")
+AccountRoleEnum = strawberry.enum(AccountRole, name="AccountRole")
+CoverReasonEnum = strawberry.enum(cover_rules.CoverReason, name="CoverReason")
+HopOutcomeEnum = strawberry.enum(cover_rules.HopOutcome, name="HopOutcome")
+
+OnDate = Annotated[
+    dt.date | None,
+    strawberry.argument(description="The day to look at (Asia/Shanghai); today when omitted."),
+]
+
+
+def day_or_today(on: dt.date | None) -> dt.date:
+    return on if on is not None else local_date(models.utcnow())
+
+
+NodeT = TypeVar("NodeT")
+
+
+class _RosterNode:
+    """Relay ``node(id:)`` lookup for roster rows: batched, and blind to counties the caller may not read."""
+
+    model: ClassVar[type]
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        ids = [int(i) if i.isdigit() else None for i in node_ids]
+        rows = await info.context.loaders.rows(cls.model).load_many([i for i in ids if i is not None])
+        found = {row.id: row for row in rows if row is not None and info.context.can_read(row.county_id)}
+        return [cls.from_row(found[i]) if i in found else None for i in ids]
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[NodeT]):
+    cursor: str
+    node: NodeT
+
+
+@strawberry.type
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]]
+    page_info: PageInfo
+    total_count: int = strawberry.field(description="Items matching the filter, on all pages.")
+
+
+@strawberry.type
+class County(_RosterNode, relay.Node):
+    model: ClassVar[type] = models.County
+    id: relay.NodeID[int]
+    code: str
+    name: str
+    rule_set: RuleSetEnum
+
+    @classmethod
+    def from_row(cls, row: models.County) -> County:
+        return cls(id=row.id, code=row.code, name=row.name, rule_set=row.rule_set)
+
+
+@strawberry.type
+class Department(_RosterNode, relay.Node):
+    model: ClassVar[type] = models.Department
+    id: relay.NodeID[int]
+    name: str
+    kind: DepartmentKindEnum
+    county_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.Department) -> Department:
+        return cls(id=row.id, name=row.name, kind=row.kind, county_id=row.county_id)
+
+    @strawberry.field
+    async def county(self, info: Info) -> County:
+        return County.from_row(await info.context.loaders.county.load(self.county_id))
+
+    @strawberry.field(description="The principal (主要负责人) on the day.")
+    async def principal(self, info: Info, on: OnDate = None) -> Official | None:
+        holders = await info.context.loaders.holders_in_department.load((self.id, day_or_today(on)))
+        for holding in holders:
+            if holding.role == Role.DEPARTMENT_PRINCIPAL:
+                return Official.from_row(await info.context.loaders.official.load(holding.official_id))
+        return None
+
+    @strawberry.field(description="Deputies in the order they stand in for the principal.")
+    async def deputies(self, info: Info, on: OnDate = None) -> list[Official]:
+        holders = await info.context.loaders.holders_in_department.load((self.id, day_or_today(on)))
+        ids = [h.official_id for h in holders if h.role == Role.DEPARTMENT_DEPUTY]
+        return [Official.from_row(row) for row in await info.context.loaders.official.load_many(ids)]
+
+    @strawberry.field(description="The vice magistrate in charge (分管领导) on the day.")
+    async def leader_in_charge(self, info: Info, on: OnDate = None) -> Official | None:
+        official_id = await info.context.loaders.leader_in_charge.load((self.id, day_or_today(on)))
+        if official_id is None:
+            return None
+        return Official.from_row(await info.context.loaders.official.load(official_id))
+
+
+@strawberry.type
+class Official(_RosterNode, relay.Node):
+    model: ClassVar[type] = models.Official
+    id: relay.NodeID[int]
+    code: str = strawberry.field(description="Staff code, stable across renames; roster files match on it.")
+    name: str
+    rank_order: int = strawberry.field(description="Place in the leaders' fixed order (排序), 1 first.")
+    retired_on: dt.date | None
+    county_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.Official) -> Official:
+        return cls(id=row.id, code=row.code, name=row.name, rank_order=row.rank_order,
+                   retired_on=row.retired_on, county_id=row.county_id)
+
+    @strawberry.field
+    async def county(self, info: Info) -> County:
+        return County.from_row(await info.context.loaders.county.load(self.county_id))
+
+    @strawberry.field(description="Positions held, oldest first. Ended ones only with includeEnded.")
+    async def positions(self, info: Info, include_ended: bool = False, on: OnDate = None) -> list[Position]:
+        day = day_or_today(on)
+        rows = await info.context.loaders.positions_of_official.load(self.id)
+        return [
+            Position.from_row(row)
+            for row in rows
+            if include_ended or (row.effective_from <= day and (row.effective_to is None or row.effective_to > day))
+        ]
+
+    @strawberry.field(description="Departments in this vice magistrate's portfolio (分管) on the day.")
+    async def portfolio(self, info: Info, on: OnDate = None) -> list[Department]:
+        rows = await info.context.loaders.portfolio_of.load((self.id, day_or_today(on)))
+        departments = await info.context.loaders.department.load_many([row.department_id for row in rows])
+        return [Department.from_row(d) for d in departments]
+
+    @strawberry.field(description="The AB partner (对应AB角) on the day.")
+    async def ab_partner(self, info: Info, on: OnDate = None) -> Official | None:
+        pair = await info.context.loaders.ab_partner.load((self.id, day_or_today(on)))
+        if pair is None:
+            return None
+        partner_id = pair.official_b_id if pair.official_a_id == self.id else pair.official_a_id
+        return Official.from_row(await info.context.loaders.official.load(partner_id))
+
+
+@strawberry.type
+class Position(_RosterNode, relay.Node):
+    model: ClassVar[type] = models.Position
+    id: relay.NodeID[int]
+    role: RoleEnum
+    deputy_rank: int | None
+    effective_from: dt.date
+    effective_to: dt.date | None = strawberry.field(description="First day no longer held; null while open.")
+    official_id: strawberry.Private[int]
+    department_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: models.Position) -> Position:
+        return cls(id=row.id, role=row.role, deputy_rank=row.deputy_rank, effective_from=row.effective_from,
+                   effective_to=row.effective_to, official_id=row.official_id, department_id=row.department_id)
+
+    @strawberry.field
+    async def official(self, info: Info) -> Official:
+        return Official.from_row(await info.context.loaders.official.load(self.official_id))
+
+    @strawberry.field
+    async def department(self, info: Info) -> Department | None:
+        if self.department_id is None:
+            return None
+        return Department.from_row(await info.context.loaders.department.load(self.department_id))
+
+
+@strawberry.type
+class AbPair(_RosterNode, relay.Node):
+    model: ClassVar[type] = models.AbPair
+    id: relay.NodeID[int]
+    effective_from: dt.date
+    effective_to: dt.date | None
+    official_a_id: strawberry.Private[int]
+    official_b_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.AbPair) -> AbPair:
+        return cls(id=row.id, effective_from=row.effective_from, effective_to=row.effective_to,
+                   official_a_id=row.official_a_id, official_b_id=row.official_b_id)
+
+    @strawberry.field
+    async def officials(self, info: Info) -> list[Official]:
+        rows = await info.context.loaders.official.load_many([self.official_a_id, self.official_b_id])
+        return [Official.from_row(row) for row in rows]
+
+
+@strawberry.type
+class Absence(_RosterNode, relay.Node):
+    model: ClassVar[type] = models.Absence
+    id: relay.NodeID[int]
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    reason: AbsenceReasonEnum
+    note: str
+    cancelled_at: dt.datetime | None
+    official_id: strawberry.Private[int]
+    acting_official_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: models.Absence) -> Absence:
+        return cls(id=row.id, starts_at=row.starts_at, ends_at=row.ends_at, reason=row.reason, note=row.note,
+                   cancelled_at=row.cancelled_at, official_id=row.official_id,
+                   acting_official_id=row.acting_official_id)
+
+    @strawberry.field
+    async def official(self, info: Info) -> Official:
+        return Official.from_row(await info.context.loaders.official.load(self.official_id))
+
+    @strawberry.field(description="The acting person named in the absence report, if any.")
+    async def acting_official(self, info: Info) -> Official | None:
+        if self.acting_official_id is None:
+            return None
+        return Official.from_row(await info.context.loaders.official.load(self.acting_official_id))
+
+
+@strawberry.type
+class Entrustment(_RosterNode, relay.Node):
+    model: ClassVar[type] = models.Entrustment
+    id: relay.NodeID[int]
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    note: str
+    cancelled_at: dt.datetime | None
+    entrusting_id: strawberry.Private[int]
+    entrusted_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.Entrustment) -> Entrustment:
+        return cls(id=row.id, starts_at=row.starts_at, ends_at=row.ends_at, note=row.note,
+                   cancelled_at=row.cancelled_at, entrusting_id=row.entrusting_id, entrusted_id=row.entrusted_id)
+
+    @strawberry.field(description="The magistrate who entrusted.")
+    async def entrusting(self, info: Info) -> Official:
+        return Official.from_row(await info.context.loaders.official.load(self.entrusting_id))
+
+    @strawberry.field(description="The vice magistrate entrusted to preside.")
+    async def entrusted(self, info: Info) -> Official:
+        return Official.from_row(await info.context.loaders.official.load(self.entrusted_id))
+
+
+@strawberry.type(description="One step in deciding who acts: a candidate in the line of cover and what happened.")
+class CoverHop:
+    reason: CoverReasonEnum
+    outcome: HopOutcomeEnum
+    basis: str = strawberry.field(description="The rule, with the seed article it comes from.")
+    on_behalf_of_id: strawberry.Private[int]
+    candidate_id: strawberry.Private[int]
+
+    @strawberry.field(description="Whose duties are being passed on.")
+    async def on_behalf_of(self, info: Info) -> Official:
+        return Official.from_row(await info.context.loaders.official.load(self.on_behalf_of_id))
+
+    @strawberry.field
+    async def candidate(self, info: Info) -> Official:
+        return Official.from_row(await info.context.loaders.official.load(self.candidate_id))
+
+
+@strawberry.type(description="Who acts for an official at an instant, and the chain of reasons.")
+class CoverResolution:
+    at: dt.datetime
+    hops: list[CoverHop]
+    target_id: strawberry.Private[int]
+    actor_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_cover(cls, cover: cover_rules.Cover, at: dt.datetime) -> CoverResolution:
+        hops = [
+            CoverHop(reason=h.reason, outcome=h.outcome, basis=h.basis, on_behalf_of_id=h.on_behalf_of,
+                     candidate_id=h.candidate)
+            for h in cover.hops
+        ]
+        return cls(at=at, hops=hops, target_id=cover.target, actor_id=cover.actor)
+
+    @strawberry.field
+    async def target(self, info: Info) -> Official:
+        return Official.from_row(await info.context.loaders.official.load(self.target_id))
+
+    @strawberry.field(description="Who acts; null when everyone in the line of cover is away.")
+    async def actor(self, info: Info) -> Official | None:
+        if self.actor_id is None:
+            return None
+        return Official.from_row(await info.context.loaders.official.load(self.actor_id))
+
+    @strawberry.field(description="True when someone other than the official acts.")
+    def acting_for_someone(self) -> bool:
+        return self.actor_id is not None and self.actor_id != self.target_id
+
+
+@strawberry.type
+class Account:
+    id: relay.GlobalID
+    username: str
+    role: AccountRoleEnum
+    county_id: strawberry.Private[int | None]
+    official_id: strawberry.Private[int | None]
+
+    @strawberry.field
+    async def county(self, info: Info) -> County | None:
+        if self.county_id is None:
+            return None
+        return County.from_row(await info.context.loaders.county.load(self.county_id))
+
+    @strawberry.field(description="The official this sign-in belongs to, if any.")
+    async def official(self, info: Info) -> Official | None:
+        if self.official_id is None:
+            return None
+        return Official.from_row(await info.context.loaders.official.load(self.official_id))

@@ -1,0 +1,1 @@
+"""Use cases over the database: keyword-only arguments and a session, one transaction each."""

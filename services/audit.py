@@ -1,0 +1,92 @@
+"""The append-only audit trail, hash-chained per county.
+
+Each event's hash covers its content and the previous event's hash, so editing or deleting
+any past row breaks every later link.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import AuditEvent, utcnow
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a change, as the audit trail records it."""
+
+    account_id: int | None
+    request_id: str | None = None
+
+
+def as_record(row) -> dict:
+    """A row's columns as the audit trail stores them (before/after images)."""
+    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
+
+
+def _canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_jsonable)
+
+
+def _jsonable(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return str(value)
+
+
+def event_hash(*, prev_hash: str, county_id: int | None, seq: int, at: dt.datetime, actor_account_id: int | None,
+               action: str, entity: str, entity_id: int | None, before, after, request_id: str | None) -> str:
+    body = _canonical(
+        [prev_hash, county_id, seq, at.astimezone(dt.timezone.utc).isoformat(), actor_account_id,
+         action, entity, entity_id, before, after, request_id]
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+async def record(
+    session: AsyncSession,
+    *,
+    county_id: int | None,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEvent:
+    """Append one event. Callers hold the county's write lock, so ``seq`` cannot race."""
+    last = (
+        await session.execute(
+            select(AuditEvent.seq, AuditEvent.hash)
+            .where(AuditEvent.county_id.is_(None) if county_id is None else AuditEvent.county_id == county_id)
+            .order_by(AuditEvent.seq.desc())
+            .limit(1)
+        )
+    ).first()
+    seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    # JSON round trip so the hash is computed over exactly what the database stores.
+    before = json.loads(_canonical(before)) if before is not None else None
+    after = json.loads(_canonical(after)) if after is not None else None
+    at = utcnow().replace(microsecond=0)
+    event = AuditEvent(
+        county_id=county_id, seq=seq, at=at, actor_account_id=actor.account_id, action=action,
+        entity=entity, entity_id=entity_id, before=before, after=after, request_id=actor.request_id,
+        prev_hash=prev_hash,
+        hash=event_hash(prev_hash=prev_hash, county_id=county_id, seq=seq, at=at,
+                        actor_account_id=actor.account_id, action=action, entity=entity,
+                        entity_id=entity_id, before=before, after=after, request_id=actor.request_id),
+    )
+    session.add(event)
+    await session.flush()
+    return event

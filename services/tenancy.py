@@ -1,0 +1,42 @@
+"""Counties (tenants) and the per-county write lock that makes concurrent changes safe."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import County
+from domain.errors import DomainError, ErrorCode
+from domain.roster import RuleSet
+from services import audit
+
+
+async def lock_county(session: AsyncSession, county_id: int) -> County:
+    """Serialise writers of one county for the rest of the transaction.
+
+    PostgreSQL takes a row lock; SQLite transactions already start as writers (db.engine).
+    """
+    stmt = select(County).where(County.id == county_id)
+    if session.bind.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    county = (await session.execute(stmt)).scalar_one_or_none()
+    if county is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such county.", field="countyId")
+    return county
+
+
+async def create_county(session: AsyncSession, *, code: str, name: str, rule_set: RuleSet,
+                        actor: audit.Actor) -> County:
+    code, name = code.strip(), name.strip()
+    if not code:
+        raise DomainError(ErrorCode.INVALID, "A county needs a code.", field="code")
+    if not name:
+        raise DomainError(ErrorCode.INVALID, "A county needs a name.", field="name")
+    if (await session.execute(select(County.id).where(County.code == code))).first():
+        raise DomainError(ErrorCode.DUPLICATE, f"County code {code!r} is taken.", field="code")
+    county = County(code=code, name=name, rule_set=rule_set)
+    session.add(county)
+    await session.flush()
+    await audit.record(session, county_id=county.id, actor=actor, action="county.create", entity="county",
+                       entity_id=county.id, after={"code": code, "name": name, "rule_set": rule_set.value})
+    return county
