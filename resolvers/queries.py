@@ -26,11 +26,13 @@ from schema.types import (
     DepartmentKindEnum,
     Entrustment,
     Official,
+    Position,
     RoleEnum,
     day_or_today,
 )
 from services import cover as cover_service
 
+_NODE_TYPES = {t.__name__ for t in (County, Department, Official, Position, AbPair, Absence, Entrustment)}
 PageSize = Annotated[int | None, strawberry.argument(description="Page size, at most 100.")]
 
 
@@ -67,7 +69,12 @@ class DepartmentFilter:
 
 @strawberry.type
 class Query:
-    node: relay.Node | None = relay.node()
+    @strawberry.field(description="Any record by its global id; null when missing or not yours to read.")
+    async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+        info.context.require_principal()
+        if id.type_name not in _NODE_TYPES:
+            return None
+        return await id.resolve_node(info, required=False)
 
     @strawberry.field(description="The signed-in account.")
     async def me(self, info: Info) -> Account:
@@ -175,6 +182,7 @@ class Query:
     async def who_acts_for(self, info: Info, official_id: relay.GlobalID,
                            at: dt.datetime | None = None) -> CoverResolution:
         ctx = info.context
+        ctx.require_principal()
         target = await ctx.loaders.official.load(_id_arg(official_id, "Official", "officialId"))
         if target is None or not ctx.can_read(target.county_id):
             raise public_error("NOT_FOUND", "No such official.")

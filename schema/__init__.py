@@ -43,17 +43,17 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     from resolvers.queries import Query
 
     extensions = [
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
-        QueryDepthLimiter(max_depth=settings.max_query_depth),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         # Unexpected exceptions become "Unexpected error."; GraphQLErrors we raise on purpose pass.
-        MaskErrors(should_mask_error=is_unexpected),
-        ParserCache(maxsize=256),
-        ValidationCache(maxsize=256),
+        lambda: MaskErrors(should_mask_error=is_unexpected),
+        lambda: ParserCache(maxsize=256),
+        lambda: ValidationCache(maxsize=256),
         CloseRequestSession,
     ]
     if not settings.introspection:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     return QianfaSchema(
         query=Query,
         mutation=Mutation,

@@ -519,7 +519,7 @@ async def record_absence(session: AsyncSession, *, official_id: int, starts_at: 
                         _live_between(Absence, starts_at, ends_at),
                     )
                 )
-            ).tuples().all()
+            ).all()
         )
         named[official.id] = acting_official_id
         cycle = find_cover_cycle(named, official.id)

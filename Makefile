@@ -1,0 +1,35 @@
+# Quick start: `make run` serves the demo county; `make test` runs the whole suite.
+VENV    := .venv
+PY      := $(VENV)/bin/python
+QIANFA  := $(VENV)/bin/qianfa
+STAMP   := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
+
+.PHONY: install run test schema bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	# compat mode: a path entry to this tree, so new packages need no reinstall
+	$(VENV)/bin/pip install --quiet -e ".[dev]" --config-settings editable_mode=compat
+	touch $(STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(QIANFA) db upgrade
+	$(QIANFA) seed-demo --if-empty
+	$(PY) server.py
+
+test: $(STAMP) $(NODE_STAMP)
+	$(PY) -m pytest
+
+schema: $(STAMP)
+	$(PY) -m schema > schema.graphql
+
+clean:
+	rm -rf $(VENV) node_modules data .pytest_cache
