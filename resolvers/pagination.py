@@ -48,7 +48,11 @@ async def paginate(session: ReadSession, stmt: Select, *, order: Sequence, first
     size = MAX_PAGE if first is None else first
     if not 0 <= size <= MAX_PAGE:
         raise public_error("BAD_USER_INPUT", f"'first' must be between 0 and {MAX_PAGE}.")
-    total = (await session.execute(select(func.count()).select_from(stmt.order_by(None).subquery()))).scalar_one()
+
+    async def count_total() -> int:
+        counted = select(func.count()).select_from(stmt.order_by(None).subquery())
+        return (await session.execute(counted)).scalar_one()
+
     page = stmt.order_by(*order)
     if after is not None:
         page = page.where(tuple_(*order) > tuple_(*_decode(after, order)))
@@ -66,5 +70,5 @@ async def paginate(session: ReadSession, stmt: Select, *, order: Sequence, first
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
-        total_count=total,
+        count_total=count_total,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Annotated, ClassVar, Generic, TypeVar
 
 import strawberry
@@ -67,7 +67,11 @@ class Edge(Generic[NodeT]):
 class Connection(Generic[NodeT]):
     edges: list[Edge[NodeT]]
     page_info: PageInfo
-    total_count: int = strawberry.field(description="Items matching the filter, on all pages.")
+    count_total: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="Items matching the filter, on all pages (one more SQL statement).")
+    async def total_count(self) -> int:
+        return await self.count_total()
 
 
 @strawberry.type

@@ -1,0 +1,73 @@
+"""Nested lists cost the same number of SQL statements for 5 officials as for 50.
+
+The count comes from the app's own instrumentation (the X-SQL-Statements response header).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from domain.roster import Role
+from services import roster
+from tests.county import PASSWORD, SYSTEM, build_county
+
+NESTED = """
+query($first: Int!) {
+  officials(first: $first, filter: {role: DEPARTMENT_DEPUTY}) {
+    totalCount
+    edges { node {
+      name
+      positions { role effectiveFrom department { name kind principal { name } leaderInCharge { name } } }
+      portfolio { name }
+      abPartner { name }
+    } }
+  }
+}"""
+
+
+async def _add_staff(sessions, county, how_many: int) -> None:
+    """Deputies spread over the county's departments, so every official has a department to load."""
+    departments = list(county.departments.values())
+    async with sessions() as session, session.begin():
+        for n in range(how_many):
+            official = await roster.add_official(session, county_id=county.id, code=f"STAFF{n:03}",
+                                                 name=f"干部{n:03}", rank_order=100 + n, actor=SYSTEM)
+            await roster.appoint(session, official_id=official.id, role=Role.DEPARTMENT_DEPUTY,
+                                 department_id=departments[n % len(departments)],
+                                 effective_from=dt.date(2025, 1, 1), actor=SYSTEM)
+
+
+@pytest.fixture
+async def county(sessions):
+    county = await build_county(sessions)
+    await _add_staff(sessions, county, 50)
+    return county
+
+
+async def test_officials_with_positions_and_departments_cost_the_same_for_5_and_50(api, county, capsys):
+    token = await api.login(county.admin, PASSWORD)
+    small = await api.call(NESTED, {"first": 5}, token=token)
+    large = await api.call(NESTED, {"first": 50}, token=token)
+    assert not small.errors and not large.errors
+    assert len(small.data["officials"]["edges"]) == 5
+    assert len(large.data["officials"]["edges"]) == 50
+    for response in (small, large):
+        assert all(e["node"]["positions"][0]["department"] for e in response.data["officials"]["edges"])
+    assert small.sql_statements == large.sql_statements
+    with capsys.disabled():
+        print(f"\n[query count] officials→positions→departments: {small.sql_statements} statements for 5, "
+              f"{large.sql_statements} for 50")
+
+
+async def test_departments_with_principals_deputies_and_leaders_cost_the_same_for_2_and_all(api, county):
+    query = """query($first: Int!) { departments(first: $first) { edges { node {
+                 name principal { name positions { role } } deputies { name } leaderInCharge { name portfolio { name } }
+               } } } }"""
+    token = await api.login(county.admin, PASSWORD)
+    small = await api.call(query, {"first": 2}, token=token)
+    large = await api.call(query, {"first": 100}, token=token)
+    assert not small.errors and not large.errors
+    assert len(large.data["departments"]["edges"]) == len(county.departments)
+    assert small.sql_statements == large.sql_statements
