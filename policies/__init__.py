@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import casbin
 
 POLICY_DIR = Path(__file__).parent
+# Casbin logs every denial at WARNING; a denial is an answer, not an incident.
+logging.getLogger("casbin").setLevel(logging.ERROR)
 
 
 class AccessControl:

@@ -1,0 +1,153 @@
+"""Official documents (公文): the attributes that decide routing (SPEC §2), as plain values.
+
+These are the *words* the signing-authority tables are written in; which words lead to which
+steps and signers is data, in policies/signing/<rule set>.csv, never here.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Issuer(str, enum.Enum):
+    """In whose name (名义) the document goes out."""
+
+    COUNTY_GOVERNMENT = "county_government"
+    GOVERNMENT_OFFICE = "government_office"
+    DEPARTMENT = "department"
+    JOINT_PARTY_GOVERNMENT = "joint_party_government"
+    JOINT_OFFICES = "joint_offices"
+
+
+class Genre(str, enum.Enum):
+    """文种."""
+
+    REQUEST = "request"
+    REPORT = "report"
+    NOTICE = "notice"
+    DECISION = "decision"
+    ORDER = "order"
+    BILL = "bill"
+    LETTER = "letter"
+    MINUTES = "minutes"
+    REPLY = "reply"
+    CONTRACT = "contract"
+
+
+class Direction(str, enum.Enum):
+    UPWARD_CITY = "upward_city"
+    UPWARD_PARTY_COMMITTEE = "upward_party_committee"
+    UPWARD_NPC = "upward_npc"
+    UPWARD_CPPCC = "upward_cppcc"
+    DOWNWARD = "downward"
+    NON_SUBORDINATE = "non_subordinate"
+
+
+class Meeting(str, enum.Enum):
+    """For minutes: which meeting they record."""
+
+    NONE = "none"
+    PLENARY = "plenary"
+    STANDING = "standing"
+    MAGISTRATE_OFFICE = "magistrate_office"
+    TOPICAL = "topical"
+    PARTY_GROUP = "party_group"
+
+
+class Flag(str, enum.Enum):
+    NORMATIVE = "normative"
+    PERSONNEL = "personnel"
+    SANCTION = "sanction"
+    VEHICLES = "vehicles"
+    FISCAL_FUNDS = "fiscal_funds"
+    MAJOR = "major"
+    URGENT = "urgent"
+    MEETING_DECIDED = "meeting_decided"
+    CHAIRED_BY_VM = "chaired_by_vm"
+
+
+class Classification(str, enum.Enum):
+    NONE = "none"
+    SECRET = "secret"  # 秘密
+    CONFIDENTIAL = "confidential"  # 机密
+    TOP_SECRET = "top_secret"  # 绝密
+
+
+class Span(str, enum.Enum):
+    """How many vice magistrates' portfolios the document touches (跨分管)."""
+
+    NONE = "none"
+    SINGLE = "single"
+    MULTI = "multi"
+
+
+class Action(str, enum.Enum):
+    """A step kind on the approval chain, in the order a chain runs."""
+
+    OFFICE_REVIEW = "office_review"
+    LEGAL_REVIEW = "legal_review"
+    CO_SIGN = "co_sign"
+    CO_REVIEW = "co_review"
+    REVIEW = "review"
+    SIGN = "sign"
+    URGENT_SIGN = "urgent_sign"
+    COUNTERSIGN = "countersign"
+
+
+# The order steps run in. URGENT_SIGN and COUNTERSIGN replace SIGN on the urgent route.
+CHAIN_ORDER = (
+    Action.OFFICE_REVIEW,
+    Action.LEGAL_REVIEW,
+    Action.CO_SIGN,
+    Action.CO_REVIEW,
+    Action.REVIEW,
+    Action.SIGN,
+)
+
+
+class ChainRole(str, enum.Enum):
+    """Who, by office, a table row names; resolved to people from the roster when routing."""
+
+    MAGISTRATE = "magistrate"
+    EXECUTIVE_VM = "executive_vm"
+    VM_IN_CHARGE = "vm_in_charge"
+    VMS_INVOLVED = "vms_involved"
+    OFFICE_DIRECTOR = "office_director"
+    OFFICE_REVIEWER = "office_reviewer"
+    LEGAL_OFFICE = "legal_office"
+    CO_SPONSOR = "co_sponsor"
+    UNIT_PRINCIPAL = "unit_principal"
+    MEETING_CHAIR = "meeting_chair"
+
+
+# Roles that are a group acting in parallel, each member once.
+GROUP_ROLES = frozenset({ChainRole.VMS_INVOLVED, ChainRole.CO_SPONSOR})
+
+
+class Route(str, enum.Enum):
+    """How the acting official came to act: in person, or covering for someone (SPEC §1)."""
+
+    DIRECT = "direct"
+    AB_PARTNER = "ab_partner"
+    PRESIDING = "presiding"
+    ENTRUSTED = "entrusted"
+    NAMED = "named"
+    DEPUTY = "deputy"
+    ESCALATED = "escalated"
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What the signing table sees of a document."""
+
+    issuer: Issuer
+    genre: Genre
+    direction: Direction
+    meeting: Meeting
+    flags: frozenset[Flag]
+    span: Span
+
+    def flag_string(self) -> str:
+        # Sorted so equal facts give equal cache keys.
+        return ",".join(sorted(f.value for f in self.flags))

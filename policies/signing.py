@@ -1,0 +1,147 @@
+"""Signing-authority tables: one small Casbin enforcer per county table.
+
+The same ``SigningTable.decide`` answers both "may this official sign now?" (gating a mutation)
+and "which steps does this document need?" (building its chain), so the rules exist once, as data.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import casbin
+
+from domain.chains import Decision, RuleRef
+from domain.documents import Action, ChainRole, DocumentFacts, Flag, Genre, Direction, Issuer, Meeting, Route, Span
+from domain.roster import RuleSet
+
+POLICY_DIR = Path(__file__).parent
+MODEL_PATH = POLICY_DIR / "signing_model.conf"
+TABLE_DIR = POLICY_DIR / "signing"
+COLUMNS = ("priority", "issuer", "genre", "direction", "meeting", "flag", "span", "route", "action", "role",
+           "eft", "rule", "article")
+
+# Each pattern column and the vocabulary its values come from.
+_VOCABULARY = {
+    "issuer": {e.value for e in Issuer},
+    "genre": {e.value for e in Genre},
+    "direction": {e.value for e in Direction},
+    "meeting": {e.value for e in Meeting},
+    "flag": {e.value for e in Flag},
+    "span": {e.value for e in Span},
+    "route": {e.value for e in Route},
+    "role": {e.value for e in ChainRole},
+}
+
+
+class InvalidRow(ValueError):
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+@lru_cache(maxsize=4096)
+def _alternatives(pattern: str) -> tuple[bool, frozenset[str]]:
+    """(negated, values) for a pattern; ``*`` is (True, {}) — 'anything but nothing'."""
+    if pattern == "*":
+        return True, frozenset()
+    if pattern.startswith("!"):
+        return True, frozenset(pattern[1:].split("|"))
+    return False, frozenset(pattern.split("|"))
+
+
+def one_of(value: str, pattern: str) -> bool:
+    negated, values = _alternatives(pattern)
+    return (value not in values) if negated else (value in values)
+
+
+def has_flags(flags: str, pattern: str) -> bool:
+    """``flags`` is the document's comma-joined flags; the pattern names one of them (or ``!`` none)."""
+    if pattern == "*":
+        return True
+    negated, wanted = _alternatives(pattern)
+    present = not wanted.isdisjoint(flags.split(",")) if flags else False
+    return not present if negated else present
+
+
+def validate_row(row: Sequence[str]) -> list[str]:
+    """A policy row, stripped and checked; raises InvalidRow naming the column at fault."""
+    if len(row) != len(COLUMNS):
+        raise InvalidRow("row", f"A row has {len(COLUMNS)} columns ({', '.join(COLUMNS)}); got {len(row)}.")
+    cleaned = [value.strip() for value in row]
+    values = dict(zip(COLUMNS, cleaned, strict=True))
+    if not values["priority"].isdigit():
+        raise InvalidRow("priority", "Priority is a whole number; lower runs first.")
+    for column, vocabulary in _VOCABULARY.items():
+        pattern = values[column]
+        if pattern == "*":
+            continue
+        alternatives = pattern[1:] if pattern.startswith("!") else pattern
+        unknown = [v for v in alternatives.split("|") if v not in vocabulary]
+        if unknown or not alternatives:
+            raise InvalidRow(column, f"Unknown {column} {', '.join(unknown) or repr(pattern)}; "
+                                     f"known: {', '.join(sorted(vocabulary))}.")
+    if values["action"] not in {a.value for a in Action}:
+        raise InvalidRow("action", f"Unknown action {values['action']!r}.")
+    if values["eft"] not in ("allow", "deny"):
+        raise InvalidRow("eft", "The effect is allow or deny.")
+    if not values["rule"]:
+        raise InvalidRow("rule", "Name the rule the row belongs to.")
+    if not values["article"]:
+        raise InvalidRow("article", "Cite the article the row comes from.")
+    if any("," in v for v in cleaned):
+        raise InvalidRow("row", "Values cannot contain commas.")
+    return cleaned
+
+
+def read_table_file(rule_set: RuleSet) -> list[list[str]]:
+    """The shipped table of a rule set, from policies/signing/<rule set>.csv."""
+    rows = []
+    with (TABLE_DIR / f"{rule_set.value}.csv").open(encoding="utf-8") as handle:
+        for line in csv.reader(handle, skipinitialspace=True):
+            if not line or line[0].lstrip().startswith("#"):
+                continue
+            if line[0].strip() != "p":
+                raise InvalidRow("row", f"Unexpected line in the {rule_set.value} table: {line!r}")
+            rows.append(validate_row(line[1:]))
+    return rows
+
+
+@dataclass(frozen=True)
+class _Request:
+    facts: DocumentFacts
+    route: Route
+    action: Action
+    role: ChainRole
+
+
+class SigningTable:
+    """One county's table. Immutable: a changed table is a new SigningTable (and a fresh cache)."""
+
+    def __init__(self, rows: Iterable[Sequence[str]]) -> None:
+        self.rows = [validate_row(row) for row in rows]
+        self._enforcer = casbin.Enforcer(str(MODEL_PATH))
+        self._enforcer.add_function("oneOf", one_of)
+        self._enforcer.add_function("hasFlags", has_flags)
+        if self.rows:
+            self._enforcer.add_policies(self.rows)
+        self._enforcer.model.sort_policies_by_priority()
+        self._decide_cached = lru_cache(maxsize=8192)(self._decide)
+
+    def decide(self, facts: DocumentFacts, route: Route, action: Action, role: ChainRole) -> Decision:
+        return self._decide_cached(_Request(facts, route, action, role))
+
+    def _decide(self, request: _Request) -> Decision:
+        facts = request.facts
+        allowed, row = self._enforcer.enforce_ex(
+            facts.issuer.value, facts.genre.value, facts.direction.value, facts.meeting.value,
+            facts.flag_string(), facts.span.value, request.route.value, request.action.value, request.role.value,
+        )
+        if not row:
+            return Decision(allowed=False, rule=None)
+        values = dict(zip(COLUMNS, row, strict=True))
+        return Decision(allowed=allowed, rule=RuleRef(rule=values["rule"], article=values["article"],
+                                                      priority=int(values["priority"]), effect=values["eft"]))
