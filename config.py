@@ -12,9 +12,40 @@ DEV_SECRET_KEY = "dev-only-secret-change-me-in-production-0123456789"
 
 def _flag(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
-    if raw is None:
+    if raw is None or not raw.strip():
         return default
-    return raw.strip().lower() in {"1", "true", "yes", "on"}
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"{name}={raw!r}: expected true/false, 1/0, yes/no or on/off")
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r}: expected a whole number") from None
+    if value <= 0:
+        raise ValueError(f"{name}={raw!r}: must be greater than zero")
+    return value
+
+
+def _positive_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r}: expected a number") from None
+    if value <= 0:
+        raise ValueError(f"{name}={raw!r}: must be greater than zero")
+    return value
 
 
 @dataclass(frozen=True)
@@ -23,13 +54,18 @@ class Settings:
     secret_key: str = DEV_SECRET_KEY
     host: str = "127.0.0.1"
     port: int = 8000
+    # DEBUG: field suggestions ("Did you mean …") in errors, DEBUG-level logs.
     debug: bool = False
+    # INTROSPECTION=false turns off __schema/__type (on by default: the schema is no secret).
     introspection: bool = True
     access_token_minutes: int = 8 * 60
+    # Request limits: body bytes (413 past it), selection depth, aliases and lexer tokens per document.
     max_body_bytes: int = 1_000_000
     max_query_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 3_000
+    # /healthz answers 503 when the database has not answered within this many seconds.
+    health_timeout_seconds: float = 3.0
     log_sql: bool = False
 
     @property
@@ -42,9 +78,14 @@ class Settings:
             database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
             secret_key=os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
             host=os.environ.get("HOST", "127.0.0.1"),
-            port=int(os.environ.get("PORT", "8000")),
+            port=_positive_int("PORT", 8000),
             debug=_flag("DEBUG", False),
             introspection=_flag("INTROSPECTION", True),
-            access_token_minutes=int(os.environ.get("ACCESS_TOKEN_MINUTES", str(8 * 60))),
-            max_body_bytes=int(os.environ.get("MAX_BODY_BYTES", "1000000")),
+            access_token_minutes=_positive_int("ACCESS_TOKEN_MINUTES", 8 * 60),
+            max_body_bytes=_positive_int("MAX_BODY_BYTES", 1_000_000),
+            max_query_depth=_positive_int("MAX_QUERY_DEPTH", 12),
+            max_aliases=_positive_int("MAX_ALIASES", 30),
+            max_tokens=_positive_int("MAX_TOKENS", 3_000),
+            health_timeout_seconds=_positive_float("HEALTH_TIMEOUT_SECONDS", 3.0),
+            log_sql=_flag("LOG_SQL", False),
         )

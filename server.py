@@ -2,45 +2,101 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import contextvars
 import logging
 import re
 import time
 import uuid
 
+from cross_web import HTTPException
 from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 
 from config import Settings
-from db.engine import StatementCount, create_engine, session_factory, statement_count
+from db.engine import StatementCount, create_engine, is_sqlite, session_factory, statement_count
+from db.listen import PgListener
 from policies import AccessControl
 from resolvers.context import Context
 from schema import build_schema
+from services import signing_rules
 from services.auth import authenticate
+from services.signing_rules import SigningTables
 
 access_log = logging.getLogger("qianfa.access")
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+error_log = logging.getLogger("qianfa.errors")
+health_log = logging.getLogger("qianfa.health")
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# The id of the request being served, for log lines written while serving it.
+current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_request_id", default=None)
+
+JSON = "application/json"
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
-def configure_logging(debug: bool) -> None:
+class RequestIdLogFilter(logging.Filter):
+    """Stamp every log record written while serving a request with that request's id.
+
+    Attached to the handler (not a logger), so it sees the records of every library too.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.__dict__.pop("color_message", None)  # uvicorn's ANSI-coloured copy of the message
+        if getattr(record, "request_id", None) is None:
+            request_id = current_request_id.get()
+            if request_id is not None:
+                record.request_id = request_id
+        return True
+
+
+def json_formatter() -> logging.Formatter:
+    """One JSON object per line: time, level, logger name, message and any extra fields."""
+    return JsonFormatter("{asctime}{levelname}{name}{message}", style="{",
+                         rename_fields={"asctime": "time", "levelname": "level"})
+
+
+def configure_logging(debug: bool, log_sql: bool = False) -> None:
+    """JSON lines on stderr, each stamped with the id of the request being served, if any."""
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter("{asctime}{levelname}{name}{message}", style="{",
-                                       rename_fields={"asctime": "time", "levelname": "level"}))
+    handler.setFormatter(json_formatter())
+    handler.addFilter(RequestIdLogFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if debug else logging.INFO)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO if log_sql else logging.WARNING)
+    # The access policy is printed line by line when loaded; not worth a line per start.
+    logging.getLogger("casbin").setLevel(logging.DEBUG if debug else logging.WARNING)
+
+
+def request_id_from(scope: Scope) -> str:
+    """The caller's X-Request-ID when it is a sane token, else a fresh one."""
+    for name, value in scope.get("headers") or []:
+        if name == b"x-request-id":
+            incoming = value.decode("latin-1").strip()
+            if _REQUEST_ID.fullmatch(incoming):
+                return incoming
+    return uuid.uuid4().hex
 
 
 class RequestContextMiddleware:
-    """Request id, SQL statement count and one JSON access-log line per HTTP request."""
+    """Request id, SQL statement count and one JSON access-log line per request (WebSockets too).
+
+    Also the last line of defence: an exception escaping the application is logged with the
+    request id and answered with a JSON 500 that carries that id, not a bare traceback page.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -49,40 +105,55 @@ class RequestContextMiddleware:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_from(scope)
         scope.setdefault("state", {})["request_id"] = request_id
         counter = StatementCount()
-        token = statement_count.set(counter)
+        count_token = statement_count.set(counter)
+        id_token = current_request_id.set(request_id)
         started = time.perf_counter()
         status = 0
+        id_header = (b"x-request-id", request_id.encode())
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
-            if message["type"] == "http.response.start":
+            kind = message["type"]
+            if kind in ("http.response.start", "websocket.http.response.start"):
                 status = message["status"]
-                headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
-                headers.append((b"x-sql-statements", str(counter.value).encode()))
+                headers = [*message.get("headers", []), id_header,
+                           (b"x-sql-statements", str(counter.value).encode())]
                 message = {**message, "headers": headers}
+            elif kind == "websocket.accept":
+                status = 101
+                message = {**message, "headers": [*message.get("headers", []), id_header]}
+            elif kind == "websocket.close" and status == 0:
+                status = 403  # closed before accepting: the server answers the handshake with 403
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except Exception:
+            error_log.exception("unhandled error", extra={"request_id": request_id, "path": scope.get("path")})
+            if scope["type"] != "http" or status != 0:
+                raise
+            await JSONResponse(
+                {"errors": [{"message": "Unexpected error.",
+                             "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}}]},
+                status_code=500,
+            )(scope, receive, send_with_headers)
         finally:
-            statement_count.reset(token)
-            if scope["type"] == "http":
-                access_log.info(
-                    "request",
-                    extra={
-                        "request_id": request_id,
-                        "method": scope.get("method"),
-                        "path": scope.get("path"),
-                        "status": status,
-                        "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                        "sql_statements": counter.value,
-                    },
-                )
+            statement_count.reset(count_token)
+            current_request_id.reset(id_token)
+            access_log.info(
+                "request",
+                extra={
+                    "request_id": request_id,
+                    "method": scope.get("method", "WEBSOCKET"),
+                    "path": scope.get("path"),
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "sql_statements": counter.value,
+                },
+            )
 
 
 class BodySizeLimitMiddleware:
@@ -126,14 +197,78 @@ async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> 
     await response(scope, receive, send)
 
 
-class QianfaGraphQL(GraphQL):
-    """Strawberry's ASGI view with our per-request context."""
+def preferred_media_type(accept: str | None) -> str:
+    """application/graphql-response+json when the client lists it before application/json.
 
-    def __init__(self, *, settings: Settings, sessions, access: AccessControl, **kwargs) -> None:
+    No Accept header, */* or application/json: plain application/json (GraphQL over HTTP).
+    """
+    for part in (accept or "").split(","):
+        media, params = parse_content_type(part.strip() or "*/*")
+        if params.get("q", "1").strip() in ("0", "0.0", "0.00", "0.000"):
+            continue
+        if media == GRAPHQL_RESPONSE_JSON:
+            return GRAPHQL_RESPONSE_JSON
+        if media in (JSON, "application/*", "*/*"):
+            return JSON
+    return JSON
+
+
+class QianfaGraphQL(GraphQL):
+    """Strawberry's ASGI view with our per-request context and the GraphQL-over-HTTP details it lacks.
+
+    - POST bodies must be ``application/json``: form and text/plain posts (what a hostile page can
+      send cross-site without a CORS preflight) are refused with 415 before any work is done.
+    - WebSocket handshakes that offer no subprotocol we speak (e.g. only the legacy ``graphql-ws``)
+      are refused with 403 instead of being accepted and then closed.
+    - A mutation sent over GET is refused with 405 and ``Allow: POST``, as the spec asks.
+    - ``Accept: application/graphql-response+json`` gets that media type, and a request error
+      (unparsable, invalid, bad variables: nothing executed) gets 400 without a ``data`` entry.
+    """
+
+    def __init__(self, *, settings: Settings, sessions, access: AccessControl, tables: SigningTables,
+                 **kwargs) -> None:
         super().__init__(build_schema(settings), **kwargs)
         self.settings = settings
         self.sessions = sessions
         self.access = access
+        self.tables = tables
+
+    async def run(self, request, context=UNSET, root_value=UNSET):
+        if self.is_websocket_request(request):
+            if await self.pick_websocket_subprotocol(request) is None:
+                return await self.reject_websocket(request)
+            return await super().run(request, context, root_value)
+
+        if request.method == "POST":
+            media, _ = parse_content_type(request.headers.get("content-type", ""))
+            if media != JSON:
+                raise HTTPException(415, "Send GraphQL requests as application/json.")
+        try:
+            response = await super().run(request, context, root_value)
+        except HTTPException as error:
+            if request.method == "GET" and isinstance(error.__cause__, InvalidOperationTypeError):
+                # GraphQL over HTTP: a mutation over GET is 405 Method Not Allowed (strawberry says 400).
+                return PlainTextResponse(error.reason, status_code=405, headers={"allow": "POST"})
+            raise
+        media_type = getattr(request.state, "graphql_media_type", None)
+        if (isinstance(response, Response) and not isinstance(response, StreamingResponse)
+                and media_type == GRAPHQL_RESPONSE_JSON
+                and response.headers.get("content-type", "").startswith(JSON)):
+            response.headers["content-type"] = f"{GRAPHQL_RESPONSE_JSON}; charset=utf-8"
+            if getattr(request.state, "graphql_request_error", False):
+                response.status_code = 400
+        return response
+
+    async def process_result(self, request, result):
+        data = await super().process_result(request, result)
+        media_type = preferred_media_type(request.headers.get("accept"))
+        # Nothing executed: parse, validation or variable errors, none of which has a path.
+        request_error = result.data is None and bool(result.errors) and all(e.path is None for e in result.errors)
+        request.state.graphql_media_type = media_type
+        request.state.graphql_request_error = request_error
+        if media_type == GRAPHQL_RESPONSE_JSON and request_error:
+            data.pop("data", None)
+        return data
 
     async def get_context(self, request, response) -> Context:
         principal = None
@@ -147,8 +282,9 @@ class QianfaGraphQL(GraphQL):
             settings=self.settings,
             sessions=self.sessions,
             access=self.access,
+            tables=self.tables,
             principal=principal,
-            request_id=request.scope.get("state", {}).get("request_id", uuid.uuid4().hex),
+            request_id=request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex,
             request=request,
             response=response,
         )
@@ -159,27 +295,45 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     owns_engine = engine is None
     engine = engine or create_engine(settings.database_url)
     sessions = session_factory(engine)
+    tables = SigningTables()
     graphql = QianfaGraphQL(
         settings=settings,
         sessions=sessions,
         access=AccessControl(),
+        tables=tables,
         graphql_ide="graphiql",
-        allow_queries_via_get=True,
-        subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
+        allow_queries_via_get=True,  # queries only: a mutation over GET is refused with 405
+        multipart_uploads_enabled=False,  # no file uploads: multipart posts are refused (415)
+        subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],  # not the legacy graphql-ws
     )
 
-    async def healthz(_request: Request) -> Response:
+    async def ping() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def healthz(request: Request) -> Response:
         try:
-            async with engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except Exception as error:  # noqa: BLE001 - any failure means unhealthy
-            logging.getLogger("qianfa.health").warning("database unreachable", extra={"error": repr(error)})
-            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+            await asyncio.wait_for(ping(), timeout=settings.health_timeout_seconds)
+        except Exception as error:  # noqa: BLE001 - any failure, time-out included, means unhealthy
+            health_log.warning("database unreachable", extra={
+                "request_id": request.scope.get("state", {}).get("request_id"),
+                "error": f"{type(error).__name__}: {error}"[:500],
+            })
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503,
+                                headers={"cache-control": "no-store"})
+        return JSONResponse({"status": "ok", "database": "ok"}, headers={"cache-control": "no-store"})
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
+        listener = None
+        if not is_sqlite(settings.database_url):
+            # Other processes' signing-table edits reach this one through PostgreSQL.
+            listener = PgListener(settings.database_url, on_reconnect=tables.forget_all)
+            listener.on(signing_rules.CHANNEL, lambda payload: tables.forget(int(payload)))
+            await listener.start()
         yield
+        if listener is not None:
+            await listener.stop()
         if owns_engine:
             await engine.dispose()
 
@@ -196,6 +350,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.add_middleware(RequestContextMiddleware)
     app.state.engine = engine
     app.state.settings = settings
+    app.state.tables = tables
     return app
 
 
@@ -203,7 +358,7 @@ def main() -> None:
     import uvicorn
 
     settings = Settings.from_env()
-    configure_logging(settings.debug)
+    configure_logging(settings.debug, settings.log_sql)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
                 access_log=False)
 

@@ -24,6 +24,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from domain.documents import (
+    Action,
+    AssignmentState,
+    ChainRole,
+    Classification,
+    Direction,
+    DocumentState,
+    Genre,
+    Issuer,
+    Meeting,
+    Route,
+    StepState,
+)
 from domain.roster import AbsenceReason, AccountRole, DepartmentKind, Role, RuleSet
 
 # SQLite integer primary keys must be INTEGER (not BIGINT) to autoincrement.
@@ -245,3 +258,184 @@ class AuditEvent(Base):
     request_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# ---------------------------------------------------------------- documents and approval chains
+
+
+class Document(Base):
+    """An official document (公文) and where it stands."""
+
+    __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_county_state", "county_id", "state"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    issuer: Mapped[Issuer] = mapped_column(_enum(Issuer, "document_issuer"))
+    genre: Mapped[Genre] = mapped_column(_enum(Genre, "document_genre"))
+    direction: Mapped[Direction] = mapped_column(_enum(Direction, "document_direction"))
+    meeting: Mapped[Meeting] = mapped_column(_enum(Meeting, "document_meeting"), default=Meeting.NONE)
+    flags: Mapped[list] = mapped_column(JSON, default=list)
+    # Copied out of ``flags`` so the inbox can filter on it with an index on both engines.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    classification: Mapped[Classification] = mapped_column(_enum(Classification, "document_classification"),
+                                                           default=Classification.NONE)
+    lead_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), nullable=True)
+    # Requests carry exactly one matter (一文一事); reports carry none (000 §44).
+    requested_matters: Mapped[list] = mapped_column(JSON, default=list)
+    # Set when the sender addressed a leader personally instead of the office (000 §44).
+    addressed_to_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    leader_assigned: Mapped[bool] = mapped_column(Boolean, default=False)
+    departmental_matter: Mapped[bool] = mapped_column(Boolean, default=False)
+    meeting_chair_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
+    drafted_by_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
+    state: Mapped[DocumentState] = mapped_column(_enum(DocumentState, "document_state"), default=DocumentState.DRAFT)
+    # Each submission builds a new chain; earlier rounds stay as history.
+    round: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    signed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class DocumentCoSponsor(Base):
+    __tablename__ = "document_co_sponsors"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), primary_key=True)
+
+
+class ChainStep(Base):
+    """One step of a document's approval chain, with the table rows that put it there."""
+
+    __tablename__ = "chain_steps"
+    __table_args__ = (UniqueConstraint("document_id", "round", "position", name="uq_chain_step_position"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer)
+    action: Mapped[Action] = mapped_column(_enum(Action, "step_action"))
+    # Signing steps: any one assignee completes the step; other steps: every assignee acts.
+    alternatives: Mapped[bool] = mapped_column(Boolean, default=False)
+    rules: Mapped[list] = mapped_column(JSON, default=list)
+    state: Mapped[StepState] = mapped_column(_enum(StepState, "step_state"), default=StepState.WAITING)
+    activated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class StepAssignment(Base):
+    """Who, by office, a step waits for — and, once done, who acted, for whom and by which route."""
+
+    __tablename__ = "step_assignments"
+    __table_args__ = (Index("ix_assignments_waiting", "county_id", "state", "assignee_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    step_id: Mapped[int] = mapped_column(ForeignKey("chain_steps.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    role: Mapped[ChainRole] = mapped_column(_enum(ChainRole, "chain_role"))
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
+    state: Mapped[AssignmentState] = mapped_column(_enum(AssignmentState, "assignment_state"),
+                                                   default=AssignmentState.WAITING)
+    acted_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    route: Mapped[Route | None] = mapped_column(_enum(Route, "action_route"), nullable=True)
+    opinion: Mapped[str | None] = mapped_column(Text, nullable=True)
+    acted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class DocumentEvent(Base):
+    """The document's own history, in the domain's words: who did what, for whom, by which route."""
+
+    __tablename__ = "document_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    step_id: Mapped[int | None] = mapped_column(ForeignKey("chain_steps.id"), nullable=True)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("step_assignments.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    route: Mapped[Route | None] = mapped_column(_enum(Route, "event_route"), nullable=True)
+    opinion: Mapped[str | None] = mapped_column(Text, nullable=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set when a later action undoes this one (a withdrawal or a return).
+    undone: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SigningRule(Base):
+    """One row of a county's signing-authority table, as loaded into its Casbin enforcer."""
+
+    __tablename__ = "signing_rules"
+    __table_args__ = (Index("ix_signing_rules_county", "county_id", "priority"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    priority: Mapped[int] = mapped_column(Integer)
+    values: Mapped[list] = mapped_column(JSON)
+
+
+class IdempotentRequest(Base):
+    """The first answer to a request sent with an Idempotency-Key, replayed to its retries."""
+
+    __tablename__ = "idempotent_requests"
+    __table_args__ = (UniqueConstraint("account_id", "key", name="uq_idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    key: Mapped[str] = mapped_column(String(200))
+    request_digest: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    response_body: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Circulation(Base):
+    """An incoming document circulated to leaders for reading and instructions (阅批, 003 §53)."""
+
+    __tablename__ = "circulations"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(200))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    read_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    classification: Mapped[Classification] = mapped_column(_enum(Classification, "circulation_classification"),
+                                                           default=Classification.NONE)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CirculationReader(Base):
+    """A leader on a circulation, in rank order; an instruction, if they gave one."""
+
+    __tablename__ = "circulation_readers"
+    __table_args__ = (UniqueConstraint("circulation_id", "official_id", name="uq_circulation_reader"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    circulation_id: Mapped[int] = mapped_column(ForeignKey("circulations.id"), index=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    # Sequential circulations reach one reader at a time; parallel ones everyone at once.
+    reached_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    read_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    instruction: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class InstructionRelay(Base):
+    """An earlier-ranked leader's instruction passed on to a leader who had already read."""
+
+    __tablename__ = "instruction_relays"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    circulation_id: Mapped[int] = mapped_column(ForeignKey("circulations.id"), index=True)
+    from_official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
+    to_official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
+    instruction: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -60,3 +60,48 @@ def plan_chain(facts: DocumentFacts, decide: Decide) -> list[PlannedStep]:
     if not steps or steps[-1].action != Action.SIGN:
         raise NoSigningRule("No row of this county's signing table says who signs such a document.")
     return steps
+
+
+@dataclass(frozen=True)
+class StaffedStep:
+    """A planned step with the people who hold the offices it names: (role, official id) pairs."""
+
+    plan: PlannedStep
+    assignees: tuple[tuple[ChainRole, int], ...]
+
+
+class UnstaffedRole(Exception):
+    def __init__(self, role: ChainRole) -> None:
+        super().__init__(f"Nobody holds the office the chain needs: {role.value}.")
+        self.role = role
+
+
+def staff_chain(plan: list[PlannedStep], holders: Callable[[ChainRole], list[int]]) -> list[StaffedStep]:
+    """Put people on each step, without asking anyone twice.
+
+    A reviewer who will certainly sign (the only possible signer) only signs; someone already on an
+    earlier step is not asked again (the VM in charge co-reviewing a cross-portfolio document is not
+    asked to review it again).
+    A group with no members (no co-sponsors) drops out; a missing single office is an error.
+    """
+    signers = {official for role in plan[-1].roles for official in holders(role)}
+    if not signers:
+        raise UnstaffedRole(plan[-1].roles[0])
+    certain_signer = next(iter(signers)) if len(signers) == 1 else None
+    staffed: list[StaffedStep] = []
+    asked: set[int] = set()
+    for step in plan:
+        assignees: list[tuple[ChainRole, int]] = []
+        for role in step.roles:
+            people = holders(role)
+            if not people and role not in GROUP_ROLES and not step.alternatives:
+                raise UnstaffedRole(role)
+            for official in people:
+                if step.action != Action.SIGN and official in (asked | {certain_signer}):
+                    continue
+                if all(official != o for _, o in assignees):
+                    assignees.append((role, official))
+        asked.update(o for _, o in assignees)
+        if assignees:
+            staffed.append(StaffedStep(plan=step, assignees=tuple(assignees)))
+    return staffed

@@ -137,6 +137,28 @@ class Route(str, enum.Enum):
     ESCALATED = "escalated"
 
 
+class DocumentState(str, enum.Enum):
+    DRAFT = "draft"
+    IN_PROGRESS = "in_progress"
+    RETURNED = "returned"
+    SIGNED = "signed"
+
+
+class StepState(str, enum.Enum):
+    WAITING = "waiting"
+    ACTIVE = "active"
+    DONE = "done"
+
+
+class AssignmentState(str, enum.Enum):
+    WAITING = "waiting"
+    APPROVED = "approved"
+    DISSENTED = "dissented"
+    SIGNED = "signed"
+    # Another assignee of a signing step signed, so this one need not.
+    NOT_NEEDED = "not_needed"
+
+
 @dataclass(frozen=True)
 class DocumentFacts:
     """What the signing table sees of a document."""

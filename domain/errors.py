@@ -23,6 +23,12 @@ class ErrorCode(str, enum.Enum):
     DEPARTMENT_ALREADY_IN_PORTFOLIO = "department_already_in_portfolio"
     ALREADY_ENDED = "already_ended"
     INVALID_CREDENTIALS = "invalid_credentials"
+    SUBMISSION_RULE = "submission_rule"
+    UNROUTABLE = "unroutable"
+    WRONG_STATE = "wrong_state"
+    NOT_YOUR_TURN = "not_your_turn"
+    NOT_ALLOWED_BY_TABLE = "not_allowed_by_table"
+    OPINION_REQUIRED = "opinion_required"
 
 
 class DomainError(Exception):

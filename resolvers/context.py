@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -19,6 +19,7 @@ from policies import AccessControl
 from resolvers.loaders import Loaders
 from services.audit import Actor
 from services.auth import Principal
+from services.signing_rules import SigningTables
 
 
 def public_error(code: str, message: str) -> GraphQLError:
@@ -31,11 +32,13 @@ class Context:
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
     access: AccessControl
+    tables: SigningTables
     principal: Principal | None
     request_id: str
     request: object = None
     response: object = None
     _session: ReadSession | None = field(default=None, repr=False)
+    _after_commit: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     # -- sessions
 
@@ -53,8 +56,19 @@ class Context:
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One transaction per mutation: committed on success, rolled back on any error."""
+        self._after_commit.clear()
         async with self.sessions() as session, session.begin():
             yield session
+        for callback in self._after_commit:
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run once the current mutation's transaction has committed (never if it rolls back)."""
+        self._after_commit.append(callback)
+
+    def tables_changed(self, county_id: int) -> None:
+        # This process at once; other processes hear it from PostgreSQL (services.signing_rules).
+        self.tables.forget(county_id)
 
     @cached_property
     def loaders(self) -> Loaders:

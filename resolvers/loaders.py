@@ -11,7 +11,18 @@ from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
 from db.engine import ReadSession
-from db.models import AbPair, County, Department, Official, PortfolioAssignment, Position
+from db.models import (
+    AbPair,
+    ChainStep,
+    County,
+    Department,
+    DocumentCoSponsor,
+    DocumentEvent,
+    Official,
+    PortfolioAssignment,
+    Position,
+    StepAssignment,
+)
 from db.periods import held_on
 from domain.roster import Role
 
@@ -38,6 +49,10 @@ class Loaders:
         self.portfolio_of = DataLoader(self._load_portfolio_of)
         self.leader_in_charge = DataLoader(self._load_leader_in_charge)
         self.ab_partner = DataLoader(self._load_ab_partner)
+        self.steps_of_document = DataLoader(self._load_steps_of_document)
+        self.assignments_of_step = DataLoader(self._children(StepAssignment, StepAssignment.step_id))
+        self.events_of_document = DataLoader(self._children(DocumentEvent, DocumentEvent.document_id))
+        self.co_sponsors_of_document = DataLoader(self._load_co_sponsors)
 
     def rows(self, model) -> DataLoader:
         """Rows of ``model`` by primary key (None where missing)."""
@@ -50,6 +65,35 @@ class Loaders:
 
             self._rows[model] = DataLoader(load)
         return self._rows[model]
+
+    def _children(self, model, parent_column):
+        """Rows of ``model`` grouped by ``parent_column``, in id order."""
+
+        async def load(parent_ids: list[int]) -> list[list]:
+            session = await self._session()
+            rows = (await session.execute(
+                select(model).where(parent_column.in_(parent_ids)).order_by(model.id))).scalars()
+            return _group(rows, parent_ids, lambda row: getattr(row, parent_column.key))
+
+        return load
+
+    async def _load_steps_of_document(self, keys: list[tuple[int, int]]) -> list[list[ChainStep]]:
+        """Each document's steps in the given round, in chain order."""
+        session = await self._session()
+        rows = (await session.execute(
+            select(ChainStep).where(ChainStep.document_id.in_([document_id for document_id, _ in keys]))
+            .order_by(ChainStep.position))).scalars()
+        return _group(rows, keys, lambda step: (step.document_id, step.round))
+
+    async def _load_co_sponsors(self, document_ids: list[int]) -> list[list[int]]:
+        session = await self._session()
+        rows = await session.execute(
+            select(DocumentCoSponsor.document_id, DocumentCoSponsor.department_id)
+            .where(DocumentCoSponsor.document_id.in_(document_ids)).order_by(DocumentCoSponsor.department_id))
+        grouped: dict[int, list[int]] = defaultdict(list)
+        for document_id, department_id in rows:
+            grouped[document_id].append(department_id)
+        return [grouped.get(i, []) for i in document_ids]
 
     async def _load_positions_of_official(self, official_ids: list[int]) -> list[list[Position]]:
         """All holdings, ended ones included, oldest first."""

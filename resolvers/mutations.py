@@ -78,7 +78,10 @@ class Mutation:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            ctx.require(None, "county", "create")
+            # Not ctx.require: a new county has no county id yet, and require() takes any county account
+            # asking about "no county" for a look at another county's records (NOT_FOUND).
+            if not ctx.allows(None, "county", "create"):
+                raise DomainError(ErrorCode.FORBIDDEN, "Only system administrators create counties.")
             row = await tenancy.create_county(session, code=input.code, name=input.name, rule_set=input.rule_set,
                                               actor=ctx.actor)
             return m.CountyPayload(county=County.from_row(row))

@@ -15,6 +15,7 @@ from db.periods import held_on
 from domain.errors import DomainError
 from resolvers.context import decode_id, public_error
 from resolvers.pagination import paginate
+from schema.documents import Document
 from schema.types import (
     AbPair,
     Absence,
@@ -32,7 +33,7 @@ from schema.types import (
 )
 from services import cover as cover_service
 
-_NODE_TYPES = {t.__name__ for t in (County, Department, Official, Position, AbPair, Absence, Entrustment)}
+_NODE_TYPES = {t.__name__ for t in (County, Department, Official, Position, AbPair, Absence, Entrustment, Document)}
 PageSize = Annotated[int | None, strawberry.argument(description="Page size, at most 100.")]
 
 

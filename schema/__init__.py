@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import re
+
 import strawberry
+from strawberry.tools import merge_types
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
@@ -18,16 +23,47 @@ from strawberry.schema.config import StrawberryConfig
 
 from config import Settings
 
+error_log = logging.getLogger("qianfa.errors")
+# graphql-core ends a message with its suggestions: "Did you mean 'me'?", "Did you mean the enum value 'X'?"
+_SUGGESTION = re.compile(r"\s*Did you mean .*\Z", re.DOTALL)
+
 
 def is_unexpected(error: GraphQLError) -> bool:
     """Errors from our own code that were not raised on purpose as a GraphQLError."""
     return error.original_error is not None and not isinstance(error.original_error, GraphQLError)
 
 
+def strip_suggestions(error: GraphQLError) -> None:
+    """Drop "Did you mean …" hints, which spell out the schema even with introspection off.
+
+    Strawberry's own ``disable_field_suggestions`` only covers unknown fields; graphql-core
+    also suggests arguments, types, input fields and enum values.
+    """
+    error.message = _SUGGESTION.sub("", error.message)
+
+
 class QianfaSchema(strawberry.Schema):
     def process_errors(self, errors, execution_context=None) -> None:
+        # Called with the original errors, before MaskErrors rewrites the unexpected ones.
+        if self.config.disable_field_suggestions:
+            for error in errors:
+                strip_suggestions(error)
         # Intended errors (sign-in required, bad cursor, validation) are answers, not incidents.
-        super().process_errors([e for e in errors if is_unexpected(e)], execution_context)
+        context = getattr(execution_context, "context", None)
+        for error in errors:
+            if is_unexpected(error):
+                original = error.original_error
+                error_log.error(
+                    "unexpected error in %s: %s",
+                    ".".join(str(p) for p in error.path or ()) or "operation",
+                    type(original).__name__,
+                    exc_info=(type(original), original, original.__traceback__),
+                    extra={
+                        "request_id": getattr(context, "request_id", None),
+                        "operation_name": getattr(execution_context, "operation_name", None),
+                        "graphql_path": list(error.path or ()),
+                    },
+                )
 
 
 class CloseRequestSession(SchemaExtension):
@@ -39,13 +75,23 @@ class CloseRequestSession(SchemaExtension):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    from resolvers.documents import DocumentMutations, DocumentQueries
+    from resolvers.governance import GovernanceMutations, GovernanceQueries
     from resolvers.mutations import Mutation
     from resolvers.queries import Query
 
+    # Depth and alias limits are validation rules. Each QueryDepthLimiter/MaxAliasesLimiter builds a
+    # new rule class, and ValidationCache keys on the rule classes: built per request they would make
+    # every request miss the cache. So the rules are built once here and added to every request.
+    # Depth: introspection fields (__schema, __type) are not counted.
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     extensions = [
+        # Refused while parsing: the lexer stops past this many tokens.
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(limit_rules),
         # Unexpected exceptions become "Unexpected error."; GraphQLErrors we raise on purpose pass.
         lambda: MaskErrors(should_mask_error=is_unexpected),
         lambda: ParserCache(maxsize=256),
@@ -55,8 +101,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     if not settings.introspection:
         extensions.append(DisableIntrospection)
     return QianfaSchema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", (Query, DocumentQueries, GovernanceQueries)),
+        mutation=merge_types("Mutation", (Mutation, DocumentMutations, GovernanceMutations)),
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.debug),
     )

@@ -90,3 +90,38 @@ async def record(
     session.add(event)
     await session.flush()
     return event
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    events: int
+    first_broken_seq: int | None
+    problem: str | None
+
+    @property
+    def intact(self) -> bool:
+        return self.first_broken_seq is None
+
+
+async def verify_chain(session: AsyncSession, *, county_id: int | None) -> ChainCheck:
+    """Recompute every link of a county's trail; name the first event whose hash or link is wrong."""
+    rows = (await session.execute(
+        select(AuditEvent)
+        .where(AuditEvent.county_id.is_(None) if county_id is None else AuditEvent.county_id == county_id)
+        .order_by(AuditEvent.seq)
+    )).scalars()
+    expected_prev, expected_seq, count = GENESIS, 1, 0
+    for event in rows:
+        count += 1
+        if event.seq != expected_seq:
+            return ChainCheck(count, expected_seq, f"event {expected_seq} is missing")
+        if event.prev_hash != expected_prev:
+            return ChainCheck(count, event.seq, "does not link to the event before it")
+        recomputed = event_hash(prev_hash=event.prev_hash, county_id=event.county_id, seq=event.seq, at=event.at,
+                                actor_account_id=event.actor_account_id, action=event.action, entity=event.entity,
+                                entity_id=event.entity_id, before=event.before, after=event.after,
+                                request_id=event.request_id)
+        if recomputed != event.hash:
+            return ChainCheck(count, event.seq, "its content no longer matches its hash")
+        expected_prev, expected_seq = event.hash, expected_seq + 1
+    return ChainCheck(count, None, None)

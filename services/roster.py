@@ -8,6 +8,7 @@ The caller owns the transaction: on DomainError it rolls back and nothing is wri
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 
 from sqlalchemy import or_, select
@@ -75,11 +76,28 @@ async def _roles_on(session: AsyncSession, official_id: int, on: dt.date) -> set
     return set(rows.scalars())
 
 
-async def _require_vice_magistrate(session: AsyncSession, official: Official, on: dt.date, field: str) -> None:
-    if not (await _roles_on(session, official.id, on)) & VICE_MAGISTRATE_ROLES:
+async def _require_vice_magistrate(session: AsyncSession, official: Official, on: dt.date,
+                                   field: str) -> dt.date | None:
+    """Returns the day that vice-magistrate term ends (None while open).
+
+    Portfolios and AB pairs hang on the term and end with it (``_end_vice_magistrate_duties``), so
+    those set up after the term's end was recorded must end that day too.
+    """
+    ends = (
+        await session.execute(
+            select(Position.effective_to).where(
+                Position.official_id == official.id,
+                Position.role.in_(VICE_MAGISTRATE_ROLES),
+                held_on(Position, on),
+            )
+        )
+    ).scalars().all()
+    if not ends:
         raise DomainError(
             ErrorCode.NOT_A_VICE_MAGISTRATE, f"{official.name} is not a vice magistrate on {on}.", field=field
         )
+    # One county-leader role at a time (appoint), so one term.
+    return ends[0]
 
 
 # ---------------------------------------------------------------- officials
@@ -147,7 +165,7 @@ async def retire_official(session: AsyncSession, *, official_id: int, retired_on
         )
     ).scalars().all()
     for position in open_positions:
-        await _end_position(session, position, retired_on, actor)
+        await _end_position(session, position, retired_on, actor, field="retiredOn")
     before = audit.as_record(official)
     official.retired_on = retired_on
     await session.flush()
@@ -170,7 +188,11 @@ async def appoint(session: AsyncSession, *, official_id: int, role: Role, effect
     official = await _official(session, official_id, "officialId")
     county_id = official.county_id
     await lock_county(session, county_id)
-    _require_serving(official, effective_from, "officialId")
+    if official.retired_on is not None:
+        # Not only once retired: a position runs until further notice, so given to someone due to retire
+        # it would outlast the retirement that ended all his others.
+        raise DomainError(ErrorCode.RETIRED, f"{official.name} retires on {official.retired_on}.",
+                          field="officialId")
 
     if role in DEPARTMENT_ROLES:
         if department_id is None:
@@ -247,14 +269,15 @@ async def end_position(session: AsyncSession, *, position_id: int, effective_to:
 
 
 async def _end_position(session: AsyncSession, position: Position, effective_to: dt.date, actor: audit.Actor,
-                        successor_starts: dt.date | None = None) -> None:
+                        successor_starts: dt.date | None = None, *, field: str = "effectiveTo") -> None:
+    """``field`` is the input that set ``effective_to`` (retiring ends positions on ``retiredOn``)."""
     if position.effective_to is not None and position.effective_to <= effective_to:
         raise DomainError(ErrorCode.ALREADY_ENDED, f"This position already ended on {position.effective_to}.",
-                          field="effectiveTo")
+                          field=field)
     if effective_to <= position.effective_from:
         raise DomainError(ErrorCode.PERIOD_INVALID,
                           f"A position held from {position.effective_from} must end after that day.",
-                          field="effectiveTo")
+                          field=field)
     if position.role == Role.MAGISTRATE and successor_starts != effective_to:
         successor = await session.execute(
             select(Position.id).where(
@@ -267,7 +290,7 @@ async def _end_position(session: AsyncSession, position: Position, effective_to:
         if successor.first() is None:
             raise DomainError(ErrorCode.MAGISTRATE_REQUIRED,
                               "The county would have no magistrate: appoint a successor first.",
-                              field="effectiveTo")
+                              field=field)
     before = audit.as_record(position)
     position.effective_to = effective_to
     await session.flush()
@@ -363,6 +386,12 @@ async def _unique_department_name(session: AsyncSession, county_id: int, name: s
 
 async def set_principal(session: AsyncSession, *, department_id: int, official_id: int, effective_from: dt.date,
                         actor: audit.Actor) -> Position:
+    department = await session.get(Department, department_id)
+    if department is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such department.", field="departmentId")
+    # The department fixes the county. Left to appoint, an official of another county would lock his
+    # county and be reported as the department's fault.
+    await _official(session, official_id, "officialId", county_id=department.county_id)
     return await appoint(session, official_id=official_id, role=Role.DEPARTMENT_PRINCIPAL,
                          department_id=department_id, effective_from=effective_from, actor=actor,
                          replace_incumbent=True)
@@ -378,7 +407,7 @@ async def set_portfolio(session: AsyncSession, *, official_id: int, department_i
     county_id = official.county_id
     await lock_county(session, county_id)
     _require_serving(official, effective_from, "officialId")
-    await _require_vice_magistrate(session, official, effective_from, "officialId")
+    until = await _require_vice_magistrate(session, official, effective_from, "officialId")
     wanted = list(dict.fromkeys(department_ids))
     for department_id in wanted:
         await _department(session, department_id, "departmentIds", county_id)
@@ -390,7 +419,7 @@ async def set_portfolio(session: AsyncSession, *, official_id: int, department_i
             .where(
                 PortfolioAssignment.department_id.in_(wanted),
                 PortfolioAssignment.official_id != official.id,
-                overlapping(PortfolioAssignment, effective_from, None),
+                overlapping(PortfolioAssignment, effective_from, until),
             )
         )
     ).first()
@@ -404,26 +433,32 @@ async def set_portfolio(session: AsyncSession, *, official_id: int, department_i
         await session.execute(
             select(PortfolioAssignment).where(
                 PortfolioAssignment.official_id == official.id,
-                overlapping(PortfolioAssignment, effective_from, None),
+                overlapping(PortfolioAssignment, effective_from, until),
             )
         )
     ).scalars().all()
-    kept = {row.department_id for row in current if row.department_id in wanted}
+    # A row is kept only if it already says "this department from that day to the term's end"; any other
+    # (starting later, or ending early) would leave days uncovered, so it is ended and the period rewritten.
+    kept = [
+        row for row in current
+        if row.department_id in wanted and row.effective_from <= effective_from and row.effective_to == until
+    ]
     for row in current:
-        if row.department_id not in wanted:
+        if row not in kept:
             await _end_period(session, row, effective_from, actor, "portfolio.end", "portfolio_assignment")
+    kept_departments = {row.department_id for row in kept}
     for department_id in wanted:
-        if department_id in kept:
+        if department_id in kept_departments:
             continue
         row = PortfolioAssignment(county_id=county_id, official_id=official.id, department_id=department_id,
-                                  effective_from=effective_from)
+                                  effective_from=effective_from, effective_to=until)
         session.add(row)
         await session.flush()
         await audit.record(session, county_id=county_id, actor=actor, action="portfolio.assign",
                            entity="portfolio_assignment", entity_id=row.id, after=audit.as_record(row))
     result = await session.execute(
         select(PortfolioAssignment).where(
-            PortfolioAssignment.official_id == official.id, overlapping(PortfolioAssignment, effective_from, None)
+            PortfolioAssignment.official_id == official.id, held_on(PortfolioAssignment, effective_from)
         )
     )
     return list(result.scalars())
@@ -437,18 +472,23 @@ async def pair_ab_partners(session: AsyncSession, *, official_a_id: int, officia
         raise DomainError(ErrorCode.ACTING_FOR_SELF, "An official cannot be their own AB partner.",
                           field="officialBId")
     b = await _official(session, official_b_id, "officialBId", county_id=a.county_id)
+    term_ends = []
     for official, field in ((a, "officialAId"), (b, "officialBId")):
         _require_serving(official, effective_from, field)
-        await _require_vice_magistrate(session, official, effective_from, field)
+        term_ends.append(await _require_vice_magistrate(session, official, effective_from, field))
+    # The pair ends when the first of the two stops being a vice magistrate.
+    until = min((end for end in term_ends if end is not None), default=None)
+    for official, field in ((a, "officialAId"), (b, "officialBId")):
         paired = await session.execute(
             select(AbPair.id).where(
                 or_(AbPair.official_a_id == official.id, AbPair.official_b_id == official.id),
-                overlapping(AbPair, effective_from, None),
+                overlapping(AbPair, effective_from, until),
             )
         )
         if paired.first():
             raise DomainError(ErrorCode.ALREADY_PAIRED, f"{official.name} already has an AB partner.", field=field)
-    pair = AbPair(county_id=a.county_id, official_a_id=a.id, official_b_id=b.id, effective_from=effective_from)
+    pair = AbPair(county_id=a.county_id, official_a_id=a.id, official_b_id=b.id, effective_from=effective_from,
+                  effective_to=until)
     session.add(pair)
     await session.flush()
     await audit.record(session, county_id=a.county_id, actor=actor, action="ab_pair.create", entity="ab_pair",
@@ -510,23 +550,7 @@ async def record_absence(session: AsyncSession, *, official_id: int, starts_at: 
                           f"to {clash.ends_at:%Y-%m-%d %H:%M} UTC.", field="startsAt")
 
     if acting_official_id is not None:
-        named = dict(
-            (
-                await session.execute(
-                    select(Absence.official_id, Absence.acting_official_id).where(
-                        Absence.county_id == official.county_id,
-                        Absence.acting_official_id.is_not(None),
-                        _live_between(Absence, starts_at, ends_at),
-                    )
-                )
-            ).all()
-        )
-        named[official.id] = acting_official_id
-        cycle = find_cover_cycle(named, official.id)
-        if cycle is not None:
-            raise DomainError(ErrorCode.COVER_CYCLE,
-                              "Those named to act for each other would all be away at once.",
-                              field="actingOfficialId")
+        await _require_no_cover_cycle(session, official, acting_official_id, starts_at, ends_at)
 
     absence = Absence(county_id=official.county_id, official_id=official.id, starts_at=starts_at, ends_at=ends_at,
                       reason=reason, note=note.strip(), acting_official_id=acting_official_id)
@@ -535,6 +559,37 @@ async def record_absence(session: AsyncSession, *, official_id: int, starts_at: 
     await audit.record(session, county_id=official.county_id, actor=actor, action="absence.record",
                        entity="absence", entity_id=absence.id, after=audit.as_record(absence))
     return absence
+
+
+async def _require_no_cover_cycle(session: AsyncSession, official: Official, acting_official_id: int,
+                                  starts_at: dt.datetime, ends_at: dt.datetime) -> None:
+    """Refuse if at some moment of the absence everyone on a chain of named acting persons is away.
+
+    Checked between consecutive period boundaries, not over the whole absence at once: an official may have
+    several absences in it naming different people, and absences that each overlap this one need not overlap
+    each other.
+    """
+    others = (
+        await session.execute(
+            select(Absence.official_id, Absence.acting_official_id, Absence.starts_at, Absence.ends_at).where(
+                Absence.county_id == official.county_id,
+                Absence.acting_official_id.is_not(None),
+                _live_between(Absence, starts_at, ends_at),
+            )
+        )
+    ).all()
+    inner = {at for row in others for at in (row.starts_at, row.ends_at) if starts_at < at < ends_at}
+    for moment_from, moment_to in itertools.pairwise(sorted({starts_at, ends_at, *inner})):
+        named = {
+            row.official_id: row.acting_official_id
+            for row in others
+            if row.starts_at < moment_to and row.ends_at > moment_from
+        }
+        named[official.id] = acting_official_id
+        if find_cover_cycle(named, official.id) is not None:
+            raise DomainError(ErrorCode.COVER_CYCLE,
+                              "Those named to act for each other would all be away at once.",
+                              field="actingOfficialId")
 
 
 async def cancel_absence(session: AsyncSession, *, absence_id: int, actor: audit.Actor) -> Absence:

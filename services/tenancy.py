@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import County
 from domain.errors import DomainError, ErrorCode
 from domain.roster import RuleSet
-from services import audit
+from services import audit, signing_rules
 
 
 async def lock_county(session: AsyncSession, county_id: int) -> County:
@@ -37,6 +37,7 @@ async def create_county(session: AsyncSession, *, code: str, name: str, rule_set
     county = County(code=code, name=name, rule_set=rule_set)
     session.add(county)
     await session.flush()
+    await signing_rules.install_rule_set(session, county_id=county.id, rule_set=rule_set)
     await audit.record(session, county_id=county.id, actor=actor, action="county.create", entity="county",
                        entity_id=county.id, after={"code": code, "name": name, "rule_set": rule_set.value})
     return county

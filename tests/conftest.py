@@ -97,6 +97,8 @@ def app(settings, engine):
 async def client(app, sessions):
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://qianfa.test") as client:
         yield client
+    # The next test's counties may reuse these ids (SQLite reuses freed row ids).
+    app.state.tables.forget_all()
 
 
 @pytest.fixture

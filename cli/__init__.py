@@ -1,0 +1,1 @@
+"""The `qianfa` admin command line."""

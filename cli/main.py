@@ -1,0 +1,322 @@
+"""`qianfa`: the administrator's command line.
+
+Each command opens its own engine on DATABASE_URL and runs in one transaction through the same
+services as the GraphQL API, so validation and the audit trail are identical. Expected failures are
+printed to stderr with exit code 1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import os
+import textwrap
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, NoReturn, TypeVar
+
+import typer
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from cli import demo, roster_formats
+from cli.roster_formats import read_roster_file, to_csv, to_yaml
+from cli.roster_sync import export_roster, import_roster
+from config import Settings
+from db.engine import create_engine, session_factory
+from db.models import Account, ApiToken, County, Official
+from domain.errors import DomainError, ErrorCode
+from domain.roster import LOCAL_TZ, AccountRole
+from services import auth
+from services.audit import Actor
+
+app = typer.Typer(help="Administer qianfa: database schema, demo county, roster files, API tokens, accounts.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+roster_app = typer.Typer(help="Roster files: import and export (`qianfa roster formats` describes them).",
+                         no_args_is_help=True)
+token_app = typer.Typer(help="Long-lived API tokens for admin scripts.", no_args_is_help=True)
+account_app = typer.Typer(help="Sign-in accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(roster_app, name="roster")
+app.add_typer(token_app, name="token")
+app.add_typer(account_app, name="account")
+
+_Result = TypeVar("_Result")
+
+
+class RosterFormat(str, enum.Enum):
+    YAML = "yaml"
+    CSV = "csv"
+
+
+# ---------------------------------------------------------------- plumbing
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _run(command: str, work: Callable[[AsyncEngine, Actor], Awaitable[_Result]]) -> _Result:
+    """Run a command's database work on its own engine; expected failures become a message and exit 1."""
+    url = Settings.from_env().database_url
+
+    async def main() -> _Result:
+        engine = create_engine(url)
+        try:
+            return await work(engine, Actor(account_id=None, request_id=f"cli:{command}"))
+        finally:
+            await engine.dispose()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as error:
+        field = f", {error.field}" if error.field else ""
+        _fail(f"{error.message} ({error.code.value}{field})")
+    except DBAPIError as error:
+        # A missing table, a missing database: the driver's own words are the useful part.
+        _fail(f"database: {error.orig}")
+    except OSError as error:
+        # The database server cannot be reached.
+        _fail(f"database: {error}")
+
+
+@contextlib.asynccontextmanager
+async def _transaction(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
+    async with session_factory(engine)() as session, session.begin():
+        yield session
+
+
+async def _county(session: AsyncSession, code: str) -> County:
+    county = (await session.execute(select(County).where(County.code == code))).scalar_one_or_none()
+    if county is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"No county with code {code!r}.", field="county")
+    return county
+
+
+async def _account(session: AsyncSession, username: str) -> Account:
+    account = (await session.execute(select(Account).where(Account.username == username))).scalar_one_or_none()
+    if account is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"No account named {username!r}.", field="username")
+    return account
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    return "\n".join("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
+                     for row in [headers, *rows])
+
+
+# ---------------------------------------------------------------- db, demo
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations (safe to repeat)."""
+    # Alembic takes a noticeable part of a second to import and only this command needs it.
+    from db import migrate
+
+    async def work(engine: AsyncEngine, _actor: Actor) -> str:
+        await migrate.upgrade(engine)
+        return engine.url.render_as_string(hide_password=True)
+
+    typer.echo(f"The database at {_run('db upgrade', work)} has the latest schema.")
+
+
+@app.command("seed-demo")
+def seed_demo_command(
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing if any county exists.")] = False,
+) -> None:
+    """Create the demo county (db/demo_county.yaml) with its sign-ins, all sharing one password."""
+    async def work(engine: AsyncEngine, actor: Actor) -> demo.Seeded | None:
+        async with _transaction(engine) as session:
+            if if_empty and (await session.execute(select(County.id).limit(1))).first():
+                return None
+            return await demo.seed_demo(session, actor=actor)
+
+    seeded = _run("seed-demo", work)
+    if seeded is None:
+        typer.echo("Counties exist already: the demo county was not seeded.")
+        return
+    county = seeded.county
+    typer.echo(f"Seeded the demo county {county.name} ({county.code}, rule set {county.rule_set.value}) "
+               f"with {seeded.changes} roster changes.")
+    typer.echo(f"Sign in with the password {seeded.password} as:")
+    typer.echo(textwrap.indent(_table(["USERNAME", "ROLE", "OFFICIAL"],
+                                      [[s.username, s.role.value, s.official or ""] for s in seeded.sign_ins]),
+                               "  "))
+    typer.echo(seeded.business_trip)
+
+
+# ---------------------------------------------------------------- roster
+
+
+@roster_app.command("formats")
+def roster_formats_help() -> None:
+    """Describe the YAML and CSV roster formats."""
+    typer.echo(roster_formats.__doc__)
+
+
+@roster_app.command("import")
+def roster_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="A .yaml, .yml or .csv roster.")],
+    county: Annotated[str, typer.Option("--county", help="The county's code.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List the changes, then write nothing.")] = False,
+) -> None:
+    """Apply a roster file to a county: all of it, or nothing if any entry is wrong."""
+    try:
+        roster_file = read_roster_file(file)
+    except UnicodeDecodeError:
+        _fail(f"{file} is not UTF-8 text.")
+
+    async def work(engine: AsyncEngine, actor: Actor):
+        async with session_factory(engine)() as session:
+            county_id = (await _county(session, county)).id
+            result = await import_roster(session, county_id=county_id, roster_file=roster_file, actor=actor)
+            if result.problems or dry_run:
+                await session.rollback()
+            else:
+                await session.commit()
+            return result
+
+    result = _run("roster import", work)
+    if result.problems:
+        typer.echo(f"{file.name}: {len(result.problems)} problem(s), nothing was imported:", err=True)
+        for problem in result.problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(1)
+    if not result.changes:
+        typer.echo(f"No changes: {county} already matches {file.name}.")
+        return
+    if dry_run:
+        typer.echo(f"Dry run: importing {file.name} would make {len(result.changes)} change(s) to {county}; "
+                   "nothing was written.")
+    else:
+        typer.echo(f"Imported {file.name} into {county}: {len(result.changes)} change(s).")
+    for change in result.changes:
+        typer.echo(f"  {change}")
+
+
+@roster_app.command("export")
+def roster_export(
+    county: Annotated[str, typer.Option("--county", help="The county's code.")],
+    format: Annotated[RosterFormat | None, typer.Option("--format", help="Default: by --output's extension, "
+                                                                         "else yaml.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", dir_okay=False, help="Default: stdout.")] = None,
+) -> None:
+    """Write a county's current roster in the format `roster import` reads."""
+    chosen = format or (RosterFormat.CSV if output and output.suffix.lower() == ".csv" else RosterFormat.YAML)
+
+    async def work(engine: AsyncEngine, _actor: Actor):
+        async with _transaction(engine) as session:
+            return await export_roster(session, county_id=(await _county(session, county)).id)
+
+    roster_file = _run("roster export", work)
+    text = to_csv(roster_file) if chosen == RosterFormat.CSV else to_yaml(roster_file)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as error:
+        _fail(f"cannot write {output}: {error.strerror}")
+    typer.echo(f"Wrote the roster of {county} ({len(roster_file.officials)} officials, "
+               f"{len(roster_file.departments)} departments) to {output}.")
+
+
+# ---------------------------------------------------------------- tokens
+
+
+@token_app.command("create")
+def token_create(
+    username: Annotated[str, typer.Option("--username", help="The account the token acts as.")],
+    name: Annotated[str, typer.Option("--name", help="What uses it, e.g. 'nightly roster sync'.")],
+) -> None:
+    """Create an API token. It is printed once, alone on stdout; only its digest is stored."""
+    async def work(engine: AsyncEngine, actor: Actor):
+        async with _transaction(engine) as session:
+            account = await _account(session, username)
+            return await auth.create_api_token(session, account_id=account.id, name=name, actor=actor)
+
+    token, row = _run("token create", work)
+    typer.echo(f"API token {row.id} ({row.name}) for {username}; it is shown only this once:", err=True)
+    typer.echo(token)
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[int, typer.Argument(metavar="ID", help="From `qianfa token list`.")]) -> None:
+    """Revoke an API token: requests using it are refused from now on."""
+    async def work(engine: AsyncEngine, actor: Actor):
+        async with _transaction(engine) as session:
+            return await auth.revoke_api_token(session, token_id=token_id, actor=actor)
+
+    row = _run("token revoke", work)
+    typer.echo(f"Revoked API token {row.id} ({row.name}, {row.prefix}…).")
+
+
+@token_app.command("list")
+def token_list(
+    username: Annotated[str | None, typer.Option("--username", help="Only this account's tokens.")] = None,
+) -> None:
+    """List API tokens (never the tokens themselves)."""
+    async def work(engine: AsyncEngine, _actor: Actor):
+        async with _transaction(engine) as session:
+            query = select(ApiToken, Account.username).join(Account, Account.id == ApiToken.account_id)
+            if username is not None:
+                query = query.where(ApiToken.account_id == (await _account(session, username)).id)
+            return (await session.execute(query.order_by(ApiToken.id))).all()
+
+    rows = _run("token list", work)
+    if not rows:
+        typer.echo("No API tokens.")
+        return
+
+    def local(moment) -> str:
+        return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+    typer.echo(_table(["ID", "ACCOUNT", "NAME", "PREFIX", "CREATED", "REVOKED"],
+                      [[str(token.id), owner, token.name, token.prefix, local(token.created_at),
+                        local(token.revoked_at)] for token, owner in rows]))
+
+
+# ---------------------------------------------------------------- accounts
+
+
+@account_app.command("create")
+def account_create(
+    username: Annotated[str, typer.Option("--username")],
+    role: Annotated[AccountRole, typer.Option("--role")],
+    county: Annotated[str | None, typer.Option("--county", help="The county's code; not for system_admin.")] = None,
+    official: Annotated[str | None, typer.Option("--official", help="The official's staff code.")] = None,
+) -> None:
+    """Create a sign-in. The password comes from QIANFA_PASSWORD, or is asked for."""
+    if official is not None and county is None:
+        _fail("--official needs --county.")
+    password = os.environ.get("QIANFA_PASSWORD") or typer.prompt("Password", hide_input=True,
+                                                                 confirmation_prompt=True)
+
+    async def work(engine: AsyncEngine, actor: Actor):
+        async with _transaction(engine) as session:
+            county_id = (await _county(session, county)).id if county is not None else None
+            official_id = None
+            if official is not None:
+                official_id = (
+                    await session.execute(select(Official.id).where(Official.county_id == county_id,
+                                                                    Official.code == official))
+                ).scalar_one_or_none()
+                if official_id is None:
+                    raise DomainError(ErrorCode.NOT_FOUND, f"No official with staff code {official!r} in {county}.",
+                                      field="official")
+            return await auth.create_account(session, username=username, password=password, role=role,
+                                             county_id=county_id, official_id=official_id, actor=actor)
+
+    account = _run("account create", work)
+    where = f", county {county}" if county else ""
+    typer.echo(f"Created account {account.id} {account.username} ({account.role.value}{where}).")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,327 @@
+"""Documents in GraphQL: drafting, the chain, the actions, the inbox, explanations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Annotated
+
+import strawberry
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import relay
+from strawberry.types import Info
+
+from db import models
+from domain.errors import DomainError, ErrorCode
+from domain.roster import local_date
+from resolvers.context import Context, decode_id, public_error
+from resolvers.mutations import _mutate
+from resolvers.pagination import paginate
+from schema import documents as s
+from schema.mutations import MutationError
+from schema.types import Connection, CoverResolution
+from services import documents as service
+from services import inbox as inbox_service
+from services import signing_rules
+from services.cover import roster_at
+from domain.cover import who_acts_for
+
+PageSize = Annotated[int | None, strawberry.argument(description="Page size, at most 100.")]
+
+
+def _official_id(ctx: Context) -> int:
+    principal = ctx.require_principal()
+    if principal.official_id is None:
+        raise DomainError(ErrorCode.FORBIDDEN, "This account is not an official's; documents are acted on by "
+                                               "officials.", field=None)
+    return principal.official_id
+
+
+async def _sees_everything(ctx: Context, session, county_id: int) -> bool:
+    """The government office sees the whole flow, classified documents included."""
+    official_id = ctx.require_principal().official_id
+    return official_id is not None and official_id in await service.office_staff(
+        session, county_id, local_date(models.utcnow()))
+
+
+async def visible_documents(info: Info, ids: list[int | None]) -> list[s.Document | None]:
+    ctx: Context = info.context
+    rows = await ctx.loaders.rows(models.Document).load_many([i for i in ids if i is not None])
+    session = await ctx.session()
+    found = {}
+    for row in rows:
+        if row is not None and ctx.can_read(row.county_id) and await service.can_see(
+                session, document=row, official_id=ctx.principal.official_id, at=models.utcnow()):
+            found[row.id] = row
+    return [s.Document.from_row(found[i]) if i in found else None for i in ids]
+
+
+async def predicted_chain(info: Info, document: models.Document) -> list[s.PredictedStep]:
+    ctx: Context = info.context
+    session = await ctx.session()
+    now = models.utcnow()
+    try:
+        staffed = await service.plan_for(session, document=document, tables=ctx.tables, at=now)
+    except DomainError as error:
+        raise public_error(error.code.value.upper(), error.message) from None
+    roster = await roster_at(session, county_id=document.county_id, at=now)
+    return [
+        s.PredictedStep(
+            position=position, action=step.plan.action, alternatives=step.plan.alternatives,
+            parallel=not step.plan.alternatives and len(step.assignees) > 1,
+            rules=[s.RuleCitation(rule=r.rule, article=r.article) for r in step.plan.rules],
+            assignees=[s.PredictedAssignee(role=role, official_id=official,
+                                           acting_now=CoverResolution.from_cover(who_acts_for(official, roster), now))
+                       for role, official in step.assignees],
+        )
+        for position, step in enumerate(staffed, start=1)
+    ]
+
+
+@strawberry.enum(description="Whose items: yours (and those you cover for now), or the county's (the office).")
+class InboxScope(enum.Enum):
+    MINE = "mine"
+    COUNTY = "county"
+
+
+@strawberry.type
+class DocumentQueries:
+    @strawberry.field(description="Documents you may see, newest first; classified ones only if on their chain.")
+    async def documents(self, info: Info, state: s.DocumentStateEnum | None = None, genre: s.GenreEnum | None = None,
+                        urgent: bool | None = None, first: PageSize = None,
+                        after: str | None = None) -> Connection[s.Document]:
+        ctx: Context = info.context
+        county_id = ctx.readable_county(None)
+        session = await ctx.session()
+        stmt = select(models.Document).where(models.Document.county_id == county_id)
+        if state is not None:
+            stmt = stmt.where(models.Document.state == state)
+        if genre is not None:
+            stmt = stmt.where(models.Document.genre == genre)
+        if urgent is not None:
+            stmt = stmt.where(models.Document.urgent.is_(urgent))
+        stmt = inbox_service.visible_to(stmt, official_id=ctx.principal.official_id,
+                                        sees_everything=await _sees_everything(ctx, session, county_id))
+        return await paginate(session, stmt, order=[models.Document.id], first=first, after=after,
+                              to_node=s.Document.from_row)
+
+    @strawberry.field(description="What waits for you — including for those you cover for right now.")
+    async def inbox(self, info: Info, scope: InboxScope = InboxScope.MINE, urgent: bool | None = None,
+                    genre: s.GenreEnum | None = None, first: PageSize = None,
+                    after: str | None = None) -> Connection[s.InboxItem]:
+        ctx: Context = info.context
+        county_id = ctx.readable_county(None)
+        session = await ctx.session()
+        me = ctx.require_principal().official_id
+        if scope == InboxScope.COUNTY:
+            if not await _sees_everything(ctx, session, county_id):
+                raise public_error("FORBIDDEN", "The county-wide inbox is the government office's.")
+            routes, assignees = {}, None
+        else:
+            if me is None:
+                raise public_error("FORBIDDEN", "This account is not an official's; it has no inbox.")
+            routes = await inbox_service.covered_now(session, county_id=county_id, official_id=me,
+                                                     at=models.utcnow())
+            assignees = {me, *routes}
+        stmt = inbox_service.waiting(county_id=county_id, assignee_ids=assignees, urgent=urgent, genre=genre)
+        documents = ctx.loaders.rows(models.Document)
+
+        connection = await paginate(session, stmt, order=[models.StepAssignment.id], first=first, after=after,
+                                    to_node=lambda row: row)
+        rows = [edge.node for edge in connection.edges]
+        # One batched load for the page's documents.
+        by_id = {d.id: d for d in await documents.load_many([row.document_id for row in rows])}
+        for edge, row in zip(connection.edges, rows, strict=True):
+            covered = row.assignee_id != me and row.assignee_id in routes
+            edge.node = s.InboxItem(assignment=s.StepAssignment.from_row(row),
+                                    document=s.Document.from_row(by_id[row.document_id]),
+                                    route=routes[row.assignee_id] if covered else service.Route.DIRECT,
+                                    step_row_id=row.step_id, on_behalf_of_id=row.assignee_id if covered else None)
+        return connection
+
+    @strawberry.field(description="May this official take this action on the document now? The matched row "
+                                  "and article, the route, or why not. Defaults to you.")
+    async def explain(self, info: Info, document_id: relay.GlobalID, action: s.ActionEnum,
+                      official_id: relay.GlobalID | None = None) -> s.Explanation:
+        ctx: Context = info.context
+        session = await ctx.session()
+        [document] = await visible_documents(info, [_decoded(document_id, "Document")])
+        if document is None:
+            raise public_error("NOT_FOUND", "No such document.")
+        if official_id is None:
+            who = ctx.require_principal().official_id
+            if who is None:
+                raise public_error("BAD_REQUEST", "Name the official: this account is not an official's.")
+        else:
+            who = _decoded(official_id, "Official")
+            official = await ctx.loaders.official.load(who)
+            if official is None or official.county_id != document.county_id:
+                raise public_error("NOT_FOUND", "No such official in this county.")
+        result = await service.explain(session, document_id=document.id, official_id=who, action=action,
+                                       tables=ctx.tables)
+        return s.Explanation(allowed=result.allowed, reason=result.reason, route=result.route,
+                             rule=s.RuleCitation(rule=result.rule, article=result.article) if result.rule else None,
+                             on_behalf_of_id=result.on_behalf_of_id)
+
+
+def _decoded(global_id: relay.GlobalID, type_name: str) -> int:
+    try:
+        return decode_id(global_id, type_name, "id")
+    except DomainError as error:
+        raise public_error("BAD_USER_INPUT", error.message) from None
+
+
+DocumentResult = Annotated[s.DocumentPayload | MutationError, strawberry.union("DocumentResult")]
+AssignmentResult = Annotated[s.AssignmentPayload | MutationError, strawberry.union("AssignmentResult")]
+
+
+def _optional(global_id: relay.GlobalID | None, type_name: str, field: str) -> int | None:
+    return decode_id(global_id, type_name, field) if global_id is not None else None
+
+
+def _draft_fields(draft: s.DraftInput) -> service.DraftFields:
+    return service.DraftFields(
+        title=draft.title, issuer=draft.issuer, genre=draft.genre, direction=draft.direction,
+        lead_department_id=_optional(draft.lead_department_id, "Department", "leadDepartmentId"),
+        body=draft.body, meeting=draft.meeting, flags=draft.flags, classification=draft.classification,
+        co_sponsor_ids=[decode_id(i, "Department", "coSponsorIds") for i in draft.co_sponsor_ids],
+        requested_matters=draft.requested_matters,
+        addressed_to_id=_optional(draft.addressed_to_id, "Official", "addressedToId"),
+        leader_assigned=draft.leader_assigned, departmental_matter=draft.departmental_matter,
+        meeting_chair_id=_optional(draft.meeting_chair_id, "Official", "meetingChairId"),
+        attachments=[{"name": a.name, "media_type": a.media_type, "size_bytes": a.size_bytes, "sha256": a.sha256}
+                     for a in draft.attachments],
+    )
+
+
+async def _document_in_my_county(session: AsyncSession, ctx: Context, global_id: relay.GlobalID) -> models.Document:
+    document = await session.get(models.Document, decode_id(global_id, "Document", "documentId"))
+    if document is None or document.county_id != ctx.require_principal().county_id:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such document in your county.", field="documentId")
+    return document
+
+
+async def _after_change(session: AsyncSession, document_id: int) -> s.DocumentPayload:
+    return s.DocumentPayload(document=s.Document.from_row(await session.get(models.Document, document_id)))
+
+
+@strawberry.type
+class DocumentMutations:
+    @strawberry.mutation(description="Start a draft; you are its drafter.")
+    async def create_draft(self, info: Info, input: s.DraftInput) -> DocumentResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            row = await service.create_draft(session, drafted_by_id=_official_id(ctx), fields=_draft_fields(input),
+                                             actor=ctx.actor)
+            return s.DocumentPayload(document=s.Document.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation
+    async def update_draft(self, info: Info, input: s.UpdateDraftInput) -> DocumentResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            document = await _document_in_my_county(session, ctx, input.document_id)
+            row = await service.update_draft(session, document_id=document.id, official_id=_official_id(ctx),
+                                             fields=_draft_fields(input.draft), actor=ctx.actor)
+            return s.DocumentPayload(document=s.Document.from_row(row))
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation(description="Submit: checked against SPEC §2.1, then routed by the county's table.")
+    async def submit_document(self, info: Info, input: s.DocumentInput) -> DocumentResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            document = await _document_in_my_county(session, ctx, input.document_id)
+            await service.submit(session, document_id=document.id, official_id=_official_id(ctx), tables=ctx.tables,
+                                 actor=ctx.actor)
+            return await _after_change(session, document.id)
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation(description="Approve the step waiting for you (or someone you cover for).")
+    async def approve_step(self, info: Info, input: s.ApproveInput) -> AssignmentResult:
+        return await _act(info, input.document_id, service.Verdict.APPROVE, opinion=input.opinion,
+                          circled=input.circled, on_behalf_of=input.on_behalf_of_id)
+
+    @strawberry.mutation(description="Co-sign or review with a dissent; the reasons travel with the document.")
+    async def dissent(self, info: Info, input: s.DissentInput) -> AssignmentResult:
+        return await _act(info, input.document_id, service.Verdict.DISSENT, opinion=input.reasons,
+                          on_behalf_of=input.on_behalf_of_id)
+
+    @strawberry.mutation(description="Sign (签发) — or countersign (补签) a document issued on your oral consent.")
+    async def sign_document(self, info: Info, input: s.SignInput) -> AssignmentResult:
+        return await _act(info, input.document_id, service.Verdict.SIGN, opinion=input.opinion,
+                          on_behalf_of=input.on_behalf_of_id)
+
+    @strawberry.mutation(description="Urgent, the signer unreachable: issue on their oral consent, they countersign.")
+    async def sign_urgently(self, info: Info, input: s.SignUrgentlyInput) -> DocumentResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            document = await _document_in_my_county(session, ctx, input.document_id)
+            await service.urgent_sign(session, document_id=document.id, official_id=_official_id(ctx),
+                                      consent_note=input.consent_note, tables=ctx.tables, actor=ctx.actor)
+            return await _after_change(session, document.id)
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation(description="Send back to an earlier step, or to the drafter.")
+    async def return_document(self, info: Info, input: s.ReturnDocumentInput) -> DocumentResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            document = await _document_in_my_county(session, ctx, input.document_id)
+            await service.return_document(session, document_id=document.id, official_id=_official_id(ctx),
+                                          reason=input.reason, to_position=input.to_step, actor=ctx.actor)
+            return await _after_change(session, document.id)
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation(description="Take back your last action before the next person acts.")
+    async def withdraw(self, info: Info, input: s.DocumentInput) -> DocumentResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            document = await _document_in_my_county(session, ctx, input.document_id)
+            await service.withdraw(session, document_id=document.id, official_id=_official_id(ctx), actor=ctx.actor)
+            return await _after_change(session, document.id)
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation(description="The government office moves a waiting assignment to someone else.")
+    async def reassign_step(self, info: Info, input: s.ReassignInput) -> AssignmentResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            assignment = await session.get(models.StepAssignment,
+                                           decode_id(input.assignment_id, "StepAssignment", "assignmentId"))
+            if assignment is None or assignment.county_id != ctx.require_principal().county_id:
+                raise DomainError(ErrorCode.NOT_FOUND, "No such assignment in your county.", field="assignmentId")
+            row = await service.reassign(session, assignment_id=assignment.id, official_id=_official_id(ctx),
+                                         to_official_id=decode_id(input.to_official_id, "Official", "toOfficialId"),
+                                         reason=input.reason, actor=ctx.actor)
+            return s.AssignmentPayload(assignment=s.StepAssignment.from_row(row),
+                                       document=(await _after_change(session, row.document_id)).document)
+
+        return await _mutate(ctx, change)
+
+
+async def _act(info: Info, document_id: relay.GlobalID, verdict: service.Verdict, *, opinion: str | None,
+               on_behalf_of: relay.GlobalID | None, circled: bool = False):
+    ctx: Context = info.context
+
+    async def change(session: AsyncSession):
+        document = await _document_in_my_county(session, ctx, document_id)
+        row = await service.act(session, document_id=document.id, official_id=_official_id(ctx), verdict=verdict,
+                                opinion=opinion, circled=circled,
+                                on_behalf_of_id=_optional(on_behalf_of, "Official", "onBehalfOfId"),
+                                tables=ctx.tables, actor=ctx.actor)
+        return s.AssignmentPayload(assignment=s.StepAssignment.from_row(row),
+                                   document=(await _after_change(session, document.id)).document)
+
+    return await _mutate(ctx, change)

@@ -1,0 +1,369 @@
+"""GraphQL types for documents, their approval chains, the inbox and circulation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from db import models
+from domain import documents as d
+from schema.types import CoverResolution, Department, Official, _RosterNode
+
+IssuerEnum = strawberry.enum(d.Issuer, name="Issuer", description="In whose name (名义) the document goes out.")
+GenreEnum = strawberry.enum(d.Genre, name="Genre", description="文种.")
+DirectionEnum = strawberry.enum(d.Direction, name="Direction")
+MeetingEnum = strawberry.enum(d.Meeting, name="MeetingKind")
+FlagEnum = strawberry.enum(d.Flag, name="DocumentFlag")
+ClassificationEnum = strawberry.enum(d.Classification, name="Classification", description="密级.")
+DocumentStateEnum = strawberry.enum(d.DocumentState, name="DocumentState")
+StepStateEnum = strawberry.enum(d.StepState, name="StepState")
+AssignmentStateEnum = strawberry.enum(d.AssignmentState, name="AssignmentState")
+ActionEnum = strawberry.enum(d.Action, name="StepAction")
+ChainRoleEnum = strawberry.enum(d.ChainRole, name="ChainRole",
+                                description="An office a signing-table row names; resolved to people per document.")
+RouteEnum = strawberry.enum(d.Route, name="ActionRoute",
+                            description="In person (DIRECT) or covering for someone, and by which rule.")
+
+
+async def _official(info: Info, official_id: int | None) -> Official | None:
+    if official_id is None:
+        return None
+    return Official.from_row(await info.context.loaders.official.load(official_id))
+
+
+@strawberry.type(description="A row of the county's signing table that put a step on the chain.")
+class RuleCitation:
+    rule: str
+    article: str
+
+
+@strawberry.type
+class Attachment:
+    name: str
+    media_type: str
+    size_bytes: int
+    sha256: str
+
+
+@strawberry.type(description="Who a step waits for, by office; once acted, who acted, for whom and how.")
+class StepAssignment:
+    # Not a Node: an assignment is only reachable through its document, which checks classification.
+    id: relay.GlobalID
+    role: ChainRoleEnum
+    state: AssignmentStateEnum
+    route: RouteEnum | None
+    opinion: str | None = strawberry.field(description="The clear opinion recorded with name and date.")
+    acted_at: dt.datetime | None
+    assignee_id: strawberry.Private[int]
+    acted_by_id: strawberry.Private[int | None]
+    step_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.StepAssignment) -> StepAssignment:
+        return cls(id=relay.GlobalID("StepAssignment", str(row.id)), role=row.role, state=row.state,
+                   route=row.route, opinion=row.opinion,
+                   acted_at=row.acted_at, assignee_id=row.assignee_id, acted_by_id=row.acted_by_id,
+                   step_id=row.step_id)
+
+    @strawberry.field(description="The holder of the office the step waits for.")
+    async def assignee(self, info: Info) -> Official:
+        return await _official(info, self.assignee_id)
+
+    @strawberry.field
+    async def acted_by(self, info: Info) -> Official | None:
+        return await _official(info, self.acted_by_id)
+
+    @strawberry.field(description="Set when someone acted for the assignee (cover).")
+    async def on_behalf_of(self, info: Info) -> Official | None:
+        if self.acted_by_id is None or self.acted_by_id == self.assignee_id:
+            return None
+        return await _official(info, self.assignee_id)
+
+
+@strawberry.type
+class ChainStep:
+    id: relay.GlobalID
+    position: int
+    action: ActionEnum
+    state: StepStateEnum
+    alternatives: bool = strawberry.field(description="Any one assignee completes the step (signing).")
+    parallel: bool = strawberry.field(description="Every assignee acts, in any order (a group).")
+    rules: list[RuleCitation]
+    activated_at: dt.datetime | None
+    completed_at: dt.datetime | None
+    row_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.ChainStep, assignee_count: int) -> ChainStep:
+        return cls(id=relay.GlobalID("ChainStep", str(row.id)), position=row.position, action=row.action,
+                   state=row.state, alternatives=row.alternatives,
+                   parallel=not row.alternatives and assignee_count > 1,
+                   rules=[RuleCitation(rule=r["rule"], article=r["article"]) for r in row.rules],
+                   activated_at=row.activated_at, completed_at=row.completed_at, row_id=row.id)
+
+    @strawberry.field
+    async def assignments(self, info: Info) -> list[StepAssignment]:
+        rows = await info.context.loaders.assignments_of_step.load(self.row_id)
+        return [StepAssignment.from_row(r) for r in rows]
+
+
+@strawberry.type(description="A line of the document's history.")
+class DocumentEvent:
+    kind: str
+    route: RouteEnum | None
+    opinion: str | None
+    at: dt.datetime
+    undone: bool = strawberry.field(description="Later withdrawn or returned past.")
+    actor_id: strawberry.Private[int | None]
+    on_behalf_of_id: strawberry.Private[int | None]
+
+    @strawberry.field
+    async def actor(self, info: Info) -> Official | None:
+        return await _official(info, self.actor_id)
+
+    @strawberry.field
+    async def on_behalf_of(self, info: Info) -> Official | None:
+        return await _official(info, self.on_behalf_of_id)
+
+
+@strawberry.type(description="Someone a predicted step will wait for, and who would act if it reached them now.")
+class PredictedAssignee:
+    role: ChainRoleEnum
+    official_id: strawberry.Private[int]
+    acting_now: CoverResolution
+
+    @strawberry.field
+    async def official(self, info: Info) -> Official:
+        return await _official(info, self.official_id)
+
+
+@strawberry.type(description="A step the county's table gives the document, before it is submitted.")
+class PredictedStep:
+    position: int
+    action: ActionEnum
+    alternatives: bool
+    parallel: bool
+    rules: list[RuleCitation]
+    assignees: list[PredictedAssignee]
+
+
+@strawberry.type
+class Document(_RosterNode, relay.Node):
+    model: ClassVar[type] = models.Document
+    id: relay.NodeID[int]
+    title: str
+    body: str
+    issuer: IssuerEnum
+    genre: GenreEnum
+    direction: DirectionEnum
+    meeting: MeetingEnum
+    flags: list[FlagEnum]
+    urgent: bool
+    classification: ClassificationEnum
+    state: DocumentStateEnum
+    requested_matters: list[str]
+    leader_assigned: bool
+    departmental_matter: bool
+    attachments: list[Attachment]
+    created_at: dt.datetime
+    submitted_at: dt.datetime | None
+    signed_at: dt.datetime | None
+    county_id: strawberry.Private[int]
+    lead_department_id: strawberry.Private[int | None]
+    drafted_by_id: strawberry.Private[int]
+    addressed_to_id: strawberry.Private[int | None]
+    meeting_chair_id: strawberry.Private[int | None]
+    row: strawberry.Private[models.Document]
+
+    @classmethod
+    def from_row(cls, row: models.Document) -> Document:
+        return cls(
+            id=row.id, title=row.title, body=row.body, issuer=row.issuer, genre=row.genre, direction=row.direction,
+            meeting=row.meeting, flags=[d.Flag(f) for f in row.flags], urgent=row.urgent,
+            classification=row.classification, state=row.state, requested_matters=list(row.requested_matters),
+            leader_assigned=row.leader_assigned, departmental_matter=row.departmental_matter,
+            attachments=[Attachment(name=a["name"], media_type=a["media_type"], size_bytes=a["size_bytes"],
+                                    sha256=a["sha256"]) for a in row.attachments],
+            created_at=row.created_at, submitted_at=row.submitted_at, signed_at=row.signed_at,
+            county_id=row.county_id, lead_department_id=row.lead_department_id, drafted_by_id=row.drafted_by_id,
+            addressed_to_id=row.addressed_to_id, meeting_chair_id=row.meeting_chair_id, row=row,
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
+        from resolvers.documents import visible_documents
+
+        return await visible_documents(info, [int(i) if i.isdigit() else None for i in node_ids])
+
+    @strawberry.field
+    async def lead_department(self, info: Info) -> Department | None:
+        if self.lead_department_id is None:
+            return None
+        return Department.from_row(await info.context.loaders.department.load(self.lead_department_id))
+
+    @strawberry.field
+    async def co_sponsors(self, info: Info) -> list[Department]:
+        ids = await info.context.loaders.co_sponsors_of_document.load(self.id)
+        return [Department.from_row(row) for row in await info.context.loaders.department.load_many(ids)]
+
+    @strawberry.field
+    async def drafted_by(self, info: Info) -> Official:
+        return await _official(info, self.drafted_by_id)
+
+    @strawberry.field(description="Set when the sender addressed a leader personally.")
+    async def addressed_to(self, info: Info) -> Official | None:
+        return await _official(info, self.addressed_to_id)
+
+    @strawberry.field(description="The current round's approval chain, in order.")
+    async def chain(self, info: Info) -> list[ChainStep]:
+        steps = await info.context.loaders.steps_of_document.load((self.id, self.row.round))
+        counts = await info.context.loaders.assignments_of_step.load_many([s.id for s in steps])
+        return [ChainStep.from_row(step, len(assignments)) for step, assignments in zip(steps, counts, strict=True)]
+
+    @strawberry.field(description="Everything done on the document, oldest first.")
+    async def history(self, info: Info) -> list[DocumentEvent]:
+        rows = await info.context.loaders.events_of_document.load(self.id)
+        return [DocumentEvent(kind=r.kind, route=r.route, opinion=r.opinion, at=r.at, undone=r.undone,
+                              actor_id=r.actor_id, on_behalf_of_id=r.on_behalf_of_id) for r in rows]
+
+    @strawberry.field(description="The chain the county's signing table gives this document now, "
+                                  "with who would act and why — before submission, or to compare.")
+    async def predicted_chain(self, info: Info) -> list[PredictedStep]:
+        from resolvers.documents import predicted_chain
+
+        return await predicted_chain(info, self.row)
+
+
+@strawberry.type(description="Something waiting for you, or for someone you cover for right now.")
+class InboxItem:
+    assignment: StepAssignment
+    document: Document
+    route: RouteEnum = strawberry.field(description="DIRECT when it is yours; else how you came to cover.")
+    step_row_id: strawberry.Private[int]
+    on_behalf_of_id: strawberry.Private[int | None]
+
+    @strawberry.field
+    async def step(self, info: Info) -> ChainStep:
+        row = await info.context.loaders.rows(models.ChainStep).load(self.step_row_id)
+        assignments = await info.context.loaders.assignments_of_step.load(row.id)
+        return ChainStep.from_row(row, len(assignments))
+
+    @strawberry.field(description="Whose item it is when you act by cover.")
+    async def on_behalf_of(self, info: Info) -> Official | None:
+        return await _official(info, self.on_behalf_of_id)
+
+
+@strawberry.type(description="Whether an official may take an action on a document now, and why.")
+class Explanation:
+    allowed: bool
+    reason: str
+    route: RouteEnum | None
+    rule: RuleCitation | None
+    on_behalf_of_id: strawberry.Private[int | None]
+
+    @strawberry.field
+    async def on_behalf_of(self, info: Info) -> Official | None:
+        return await _official(info, self.on_behalf_of_id)
+
+
+# ---------------------------------------------------------------- inputs and payloads
+
+
+@strawberry.input
+class AttachmentInput:
+    name: str
+    media_type: str
+    size_bytes: int
+    sha256: str
+
+
+@strawberry.input(description="A draft's content and routing attributes.")
+class DraftInput:
+    title: str
+    issuer: IssuerEnum
+    genre: GenreEnum
+    direction: DirectionEnum
+    lead_department_id: relay.GlobalID | None = None
+    body: str = ""
+    meeting: MeetingEnum = d.Meeting.NONE
+    flags: list[FlagEnum] = strawberry.field(default_factory=list)
+    classification: ClassificationEnum = d.Classification.NONE
+    co_sponsor_ids: list[relay.GlobalID] = strawberry.field(default_factory=list)
+    requested_matters: list[str] = strawberry.field(
+        default_factory=list, description="A request carries exactly one; a report none.")
+    addressed_to_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="A leader the sender addressed personally (normally refused).")
+    leader_assigned: bool = strawberry.field(default=False, description="The leader assigned this matter.")
+    departmental_matter: bool = strawberry.field(default=False,
+                                                 description="Within the department's own remit.")
+    meeting_chair_id: relay.GlobalID | None = None
+    attachments: list[AttachmentInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class UpdateDraftInput:
+    document_id: relay.GlobalID
+    draft: DraftInput
+
+
+@strawberry.input
+class DocumentInput:
+    document_id: relay.GlobalID
+
+
+@strawberry.input
+class ApproveInput:
+    document_id: relay.GlobalID
+    opinion: str | None = None
+    circled: bool = strawberry.field(default=False, description="圈阅: read (reports) or agreed (requests).")
+    on_behalf_of_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Whose item, when you cover for several people at once.")
+
+
+@strawberry.input
+class DissentInput:
+    document_id: relay.GlobalID
+    reasons: str
+    on_behalf_of_id: relay.GlobalID | None = None
+
+
+@strawberry.input
+class SignInput:
+    document_id: relay.GlobalID
+    opinion: str | None = None
+    on_behalf_of_id: relay.GlobalID | None = None
+
+
+@strawberry.input
+class SignUrgentlyInput:
+    document_id: relay.GlobalID
+    consent_note: str = strawberry.field(description="Whose oral consent, given when.")
+
+
+@strawberry.input
+class ReturnDocumentInput:
+    document_id: relay.GlobalID
+    reason: str
+    to_step: int | None = strawberry.field(default=None, description="A step position; the drafter when null.")
+
+
+@strawberry.input
+class ReassignInput:
+    assignment_id: relay.GlobalID
+    to_official_id: relay.GlobalID
+    reason: str
+
+
+@strawberry.type
+class DocumentPayload:
+    document: Document
+
+
+@strawberry.type
+class AssignmentPayload:
+    assignment: StepAssignment
+    document: Document

@@ -1,0 +1,61 @@
+"""What waits for whom: the inbox, and which documents an official may list at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Select, exists, or_, select
+
+from db.models import ChainStep, Document, StepAssignment
+from domain.cover import HopOutcome, who_acts_for
+from domain.documents import AssignmentState, Classification, DocumentState, Genre, Route, StepState
+from services.cover import roster_at
+from services.documents import ROUTE_OF_REASON
+
+
+async def covered_now(session, *, county_id: int, official_id: int, at: dt.datetime) -> dict[int, Route]:
+    """Everyone the official acts for at this instant, with the route (AB partner, presiding, …)."""
+    roster = await roster_at(session, county_id=county_id, at=at)
+    covered: dict[int, Route] = {}
+    for away_id in roster.away:
+        cover = who_acts_for(away_id, roster)
+        if away_id != official_id and cover.actor == official_id:
+            last = next(h for h in reversed(cover.hops) if h.outcome == HopOutcome.ACTS)
+            covered[away_id] = ROUTE_OF_REASON[last.reason]
+    return covered
+
+
+def waiting(*, county_id: int, assignee_ids: set[int] | None, urgent: bool | None = None,
+            genre: Genre | None = None) -> Select:
+    """Assignments on active steps of live documents; ``assignee_ids`` None means county-wide."""
+    stmt = (
+        select(StepAssignment)
+        .join(ChainStep, ChainStep.id == StepAssignment.step_id)
+        .join(Document, Document.id == StepAssignment.document_id)
+        .where(
+            StepAssignment.county_id == county_id,
+            StepAssignment.state == AssignmentState.WAITING,
+            ChainStep.state == StepState.ACTIVE,
+            ChainStep.round == Document.round,
+            Document.state.in_([DocumentState.IN_PROGRESS, DocumentState.SIGNED]),
+        )
+    )
+    if assignee_ids is not None:
+        stmt = stmt.where(StepAssignment.assignee_id.in_(assignee_ids))
+    if urgent is not None:
+        stmt = stmt.where(Document.urgent.is_(urgent))
+    if genre is not None:
+        stmt = stmt.where(Document.genre == genre)
+    return stmt
+
+
+def visible_to(stmt: Select, *, official_id: int | None, sees_everything: bool) -> Select:
+    """Classified documents are neither listed nor counted for anyone off their chain (office aside)."""
+    if sees_everything:
+        return stmt
+    on_chain = exists().where(
+        StepAssignment.document_id == Document.id,
+        or_(StepAssignment.assignee_id == official_id, StepAssignment.acted_by_id == official_id),
+    )
+    return stmt.where(or_(Document.classification == Classification.NONE,
+                          Document.drafted_by_id == official_id, on_chain))
