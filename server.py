@@ -31,7 +31,7 @@ from db.listen import PgListener
 from policies import AccessControl
 from resolvers.context import Context
 from schema import build_schema
-from services import signing_rules
+from services import idempotency, signing_rules
 from services.auth import authenticate
 from services.signing_rules import SigningTables
 
@@ -213,6 +213,11 @@ def preferred_media_type(accept: str | None) -> str:
     return JSON
 
 
+def _json_error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status,
+                        headers=headers)
+
+
 class QianfaGraphQL(GraphQL):
     """Strawberry's ASGI view with our per-request context and the GraphQL-over-HTTP details it lacks.
 
@@ -243,6 +248,43 @@ class QianfaGraphQL(GraphQL):
             media, _ = parse_content_type(request.headers.get("content-type", ""))
             if media != JSON:
                 raise HTTPException(415, "Send GraphQL requests as application/json.")
+            key = request.headers.get("idempotency-key")
+            if key is not None:
+                return await self._run_once(request, key, context, root_value)
+        return await self._run_http(request, context, root_value)
+
+    async def _run_once(self, request, key: str, context, root_value):
+        """Idempotency-Key: the first answer is kept and replayed; nothing runs twice."""
+        if not 0 < len(key) <= idempotency.MAX_KEY_LENGTH or not key.isprintable():
+            return _json_error(400, "BAD_IDEMPOTENCY_KEY",
+                               f"An Idempotency-Key has 1 to {idempotency.MAX_KEY_LENGTH} printable characters.")
+        principal = await self._principal(request)
+        if principal is None:
+            # Anonymous requests can only sign in; there is nothing to replay.
+            return await self._run_http(request, context, root_value)
+        ids = {"account_id": principal.account_id, "key": key}
+        outcome = await idempotency.claim(self.sessions, **ids,
+                                          request_digest=idempotency.digest(await request.body()))
+        if outcome.claim == idempotency.Claim.REPLAY:
+            return Response(outcome.body, status_code=outcome.status_code, media_type=JSON,
+                            headers={"idempotent-replayed": "true"})
+        if outcome.claim == idempotency.Claim.IN_PROGRESS:
+            return _json_error(409, "IDEMPOTENCY_IN_PROGRESS",
+                               "The first request with this key is still running; retry shortly.",
+                               headers={"retry-after": "1"})
+        if outcome.claim == idempotency.Claim.MISMATCH:
+            return _json_error(422, "IDEMPOTENCY_KEY_REUSED",
+                               "This Idempotency-Key was used for a different request.")
+        try:
+            response = await self._run_http(request, context, root_value)
+        except BaseException:
+            await idempotency.release(self.sessions, **ids)
+            raise
+        await idempotency.complete(self.sessions, **ids, status_code=response.status_code,
+                                   body=bytes(response.body).decode())
+        return response
+
+    async def _run_http(self, request, context, root_value):
         try:
             response = await super().run(request, context, root_value)
         except HTTPException as error:
@@ -270,14 +312,20 @@ class QianfaGraphQL(GraphQL):
             data.pop("data", None)
         return data
 
+    async def _principal(self, request):
+        """Who the bearer token says is asking; looked up once per request."""
+        if "principal" not in request.scope.setdefault("state", {}):
+            principal = None
+            scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+            if scheme.lower() == "bearer" and credentials:
+                async with self.sessions() as session:
+                    principal = await authenticate(session, bearer=credentials.strip(),
+                                                   secret_key=self.settings.secret_key)
+            request.scope["state"]["principal"] = principal
+        return request.scope["state"]["principal"]
+
     async def get_context(self, request, response) -> Context:
-        principal = None
-        authorization = request.headers.get("authorization", "")
-        scheme, _, credentials = authorization.partition(" ")
-        if scheme.lower() == "bearer" and credentials:
-            async with self.sessions() as session:
-                principal = await authenticate(session, bearer=credentials.strip(),
-                                               secret_key=self.settings.secret_key)
+        principal = await self._principal(request)
         return Context(
             settings=self.settings,
             sessions=self.sessions,

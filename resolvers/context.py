@@ -109,11 +109,10 @@ class Context:
         principal = self.require_principal()
         if self.allows(county_id, obj, act):
             return
-        if principal.county_id not in (None, county_id):
+        if county_id is not None and principal.county_id not in (None, county_id):
             # Another county's records are not even acknowledged to exist.
             raise DomainError(ErrorCode.NOT_FOUND, "No such record in your county.", field=field)
-        raise DomainError(ErrorCode.FORBIDDEN, "Only this county's administrators may change its records.",
-                          field=field)
+        raise DomainError(ErrorCode.FORBIDDEN, "This account may not do that here.", field=field)
 
     @property
     def is_system_admin(self) -> bool:

@@ -75,6 +75,7 @@ class CloseRequestSession(SchemaExtension):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    from resolvers.circulation import CirculationMutations, CirculationQueries
     from resolvers.documents import DocumentMutations, DocumentQueries
     from resolvers.governance import GovernanceMutations, GovernanceQueries
     from resolvers.mutations import Mutation
@@ -101,8 +102,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     if not settings.introspection:
         extensions.append(DisableIntrospection)
     return QianfaSchema(
-        query=merge_types("Query", (Query, DocumentQueries, GovernanceQueries)),
-        mutation=merge_types("Mutation", (Mutation, DocumentMutations, GovernanceMutations)),
+        query=merge_types("Query", (Query, DocumentQueries, CirculationQueries, GovernanceQueries)),
+        mutation=merge_types("Mutation", (Mutation, DocumentMutations, CirculationMutations,
+                                                 GovernanceMutations)),
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.debug),
     )

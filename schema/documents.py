@@ -367,3 +367,70 @@ class DocumentPayload:
 class AssignmentPayload:
     assignment: StepAssignment
     document: Document
+
+
+# ---------------------------------------------------------------- circulation (阅批)
+
+
+@strawberry.type
+class CirculationReader:
+    position: int = strawberry.field(description="Place in rank order.")
+    reached_at: dt.datetime | None = strawberry.field(description="When it reached this leader.")
+    read_at: dt.datetime | None
+    instruction: str | None
+    official_id: strawberry.Private[int]
+
+    @strawberry.field
+    async def official(self, info: Info) -> Official:
+        return await _official(info, self.official_id)
+
+
+@strawberry.type(description="An instruction relayed to a leader who had read before it was given.")
+class InstructionRelay:
+    instruction: str
+    at: dt.datetime
+    from_official_id: strawberry.Private[int]
+    to_official_id: strawberry.Private[int]
+    circulation_id: strawberry.Private[int]
+
+    @strawberry.field(name="from")
+    async def from_official(self, info: Info) -> Official:
+        return await _official(info, self.from_official_id)
+
+    @strawberry.field(name="to")
+    async def to_official(self, info: Info) -> Official:
+        return await _official(info, self.to_official_id)
+
+
+@strawberry.type(description="An incoming document circulated to leaders for reading and instructions.")
+class Circulation:
+    id: relay.GlobalID
+    title: str
+    source: str
+    urgent: bool
+    read_only: bool
+    parallel: bool = strawberry.field(description="All at once (urgent or read-only); else in rank order.")
+    classification: ClassificationEnum
+    readers: list[CirculationReader]
+    relays: list[InstructionRelay]
+
+
+@strawberry.input
+class StartCirculationInput:
+    title: str
+    source: str
+    reader_ids: list[relay.GlobalID]
+    urgent: bool = False
+    read_only: bool = False
+    classification: ClassificationEnum = d.Classification.NONE
+
+
+@strawberry.input
+class MarkReadInput:
+    circulation_id: relay.GlobalID
+    instruction: str | None = strawberry.field(default=None, description="An instruction (批示), if any.")
+
+
+@strawberry.type
+class CirculationPayload:
+    circulation: Circulation

@@ -23,17 +23,19 @@ class Api:
     def __init__(self, client: httpx.AsyncClient) -> None:
         self.client = client
 
-    async def call(self, query: str, variables: dict | None = None, *, token: str | None = None) -> Response:
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async def call(self, query: str, variables: dict | None = None, *, token: str | None = None,
+                   headers: dict[str, str] | None = None) -> Response:
+        headers = {**({"Authorization": f"Bearer {token}"} if token else {}), **(headers or {})}
         reply = await self.client.post("/graphql", json={"query": query, "variables": variables or {}},
                                        headers=headers)
         body = reply.json()
         return Response(reply.status_code, body.get("data"), body.get("errors"),
                         int(reply.headers.get("x-sql-statements", "-1")))
 
-    async def ok(self, query: str, variables: dict | None = None, *, token: str | None = None) -> dict:
+    async def ok(self, query: str, variables: dict | None = None, *, token: str | None = None,
+                 headers: dict[str, str] | None = None) -> dict:
         """Run an operation that must succeed without top-level errors; return its data."""
-        response = await self.call(query, variables, token=token)
+        response = await self.call(query, variables, token=token, headers=headers)
         assert response.status == 200 and not response.errors, response
         return response.data
 

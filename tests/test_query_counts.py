@@ -57,6 +57,9 @@ async def test_officials_with_positions_and_departments_cost_the_same_for_5_and_
         assert all(e["node"]["positions"][0]["department"] for e in response.data["officials"]["edges"])
     assert small.sql_statements == large.sql_statements
     with capsys.disabled():
+        print(f"\n[query count] inbox with steps, assignments, documents: {small.sql_statements} statements "
+              f"for 2, {large.sql_statements} for 25")
+    with capsys.disabled():
         print(f"\n[query count] officials→positions→departments: {small.sql_statements} statements for 5, "
               f"{large.sql_statements} for 50")
 
@@ -71,3 +74,39 @@ async def test_departments_with_principals_deputies_and_leaders_cost_the_same_fo
     assert not small.errors and not large.errors
     assert len(large.data["departments"]["edges"]) == len(county.departments)
     assert small.sql_statements == large.sql_statements
+    with capsys.disabled():
+        print(f"\n[query count] inbox with steps, assignments, documents: {small.sql_statements} statements "
+              f"for 2, {large.sql_statements} for 25")
+
+
+INBOX = """query($first: Int!) { inbox(first: $first) { edges { node {
+  route onBehalfOf { name }
+  document { title genre urgent leadDepartment { name } draftedBy { name } }
+  step { action rules { rule article } assignments { state assignee { name } } }
+} } } }"""
+
+
+async def test_the_inbox_costs_the_same_for_2_items_as_for_25(api, sessions, capsys):
+    from domain.documents import Direction, Genre, Issuer
+    from services import documents
+    from services.signing_rules import SigningTables
+
+    county = await build_county(sessions)
+    tables = SigningTables()
+    async with sessions() as session, session.begin():
+        for n in range(25):
+            fields = documents.DraftFields(title=f"通知{n}", issuer=Issuer.COUNTY_GOVERNMENT, genre=Genre.NOTICE,
+                                           direction=Direction.DOWNWARD, lead_department_id=county.departments["教育局"])
+            draft = await documents.create_draft(session, drafted_by_id=county.officials["EDU"], fields=fields,
+                                                 actor=SYSTEM)
+            await documents.submit(session, document_id=draft.id, official_id=county.officials["EDU"],
+                                   tables=tables, actor=SYSTEM)
+    token = await api.login(county.account("DIR"), PASSWORD)
+    small = await api.call(INBOX, {"first": 2}, token=token)
+    large = await api.call(INBOX, {"first": 25}, token=token)
+    assert not small.errors and not large.errors
+    assert len(small.data["inbox"]["edges"]) == 2 and len(large.data["inbox"]["edges"]) == 25
+    assert small.sql_statements == large.sql_statements
+    with capsys.disabled():
+        print(f"\n[query count] inbox with steps, assignments, documents: {small.sql_statements} statements "
+              f"for 2, {large.sql_statements} for 25")

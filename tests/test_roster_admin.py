@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import select
-from strawberry.relay import to_base64
+from strawberry.relay import from_base64, to_base64
 
-from db.models import Account, AuditEvent, Base, County
+from db.models import Account, AuditEvent, Base
 from domain.roster import AccountRole, Role
 from services import audit, auth, roster
 from tests.county import PASSWORD, SYSTEM, TERM_START, build_county, create_system_admin
@@ -21,8 +21,8 @@ DAY_BEFORE = DAY - dt.timedelta(days=1)
 MONDAY_9AM = dt.datetime(2025, 3, 3, 9, 0, tzinfo=CST)
 
 
-def _mutation(name: str, payload: str) -> str:
-    input_type = name[0].upper() + name[1:] + "Input"
+def _mutation(name: str, payload: str, input_type: str | None = None) -> str:
+    input_type = input_type or name[0].upper() + name[1:] + "Input"
     return f"""mutation($input: {input_type}!) {{
       {name}(input: $input) {{ __typename ... on MutationError {{ code field message }} {payload} }}
     }}"""
@@ -40,7 +40,7 @@ _M = {
     "addOfficial": _mutation("addOfficial", f"... on OfficialPayload {{ {OFFICIAL} }}"),
     "updateOfficial": _mutation("updateOfficial", f"... on OfficialPayload {{ {OFFICIAL} }}"),
     "retireOfficial": _mutation("retireOfficial", f"... on OfficialPayload {{ {OFFICIAL} }}"),
-    "appointToPosition": _mutation("appointToPosition", f"... on PositionPayload {{ {POSITION} }}"),
+    "appointToPosition": _mutation("appointToPosition", f"... on PositionPayload {{ {POSITION} }}", "AppointInput"),
     "removeFromPosition": _mutation("removeFromPosition", f"... on PositionPayload {{ {POSITION} }}"),
     "createDepartment": _mutation("createDepartment", f"... on DepartmentPayload {{ {DEPARTMENT} }}"),
     "renameDepartment": _mutation("renameDepartment", f"... on DepartmentPayload {{ {DEPARTMENT} }}"),
@@ -54,8 +54,6 @@ _M = {
     "recordEntrustment": _mutation("recordEntrustment", f"... on EntrustmentPayload {{ {ENTRUSTMENT} }}"),
     "cancelEntrustment": _mutation("cancelEntrustment", f"... on EntrustmentPayload {{ {ENTRUSTMENT} }}"),
 }
-# The one input not named after its mutation.
-_M["appointToPosition"] = _M["appointToPosition"].replace("AppointToPositionInput", "AppointInput")
 
 
 def _jsonable(value):
@@ -700,15 +698,11 @@ async def test_only_system_administrators_create_counties(api, sessions, county,
     root = await api.login(await create_system_admin(sessions), PASSWORD)
     created = await succeed(api, root, "createCounty", code="lulong", name="卢龙县", ruleSet="LULONG_2018")
     assert (created["county"]["code"], created["county"]["ruleSet"]) == ("lulong", "LULONG_2018")
-    [event] = await events(sessions, await _county_id(sessions, "lulong"))
+    _, county_id = from_base64(created["county"]["id"])
+    [event] = [e for e in await events(sessions, int(county_id)) if e.action == "county.create"]
     assert (event.action, event.actor_account_id) == ("county.create", await account_id(sessions, "root"))
     await refused(api, sessions, root, "createCounty", code="lulong", name="卢龙县", ruleSet="LULONG_2018",
                   expect=("DUPLICATE", "code"))
-
-
-async def _county_id(sessions, code: str) -> int:
-    async with sessions() as session:
-        return (await session.execute(select(County.id).where(County.code == code))).scalar_one()
 
 
 # ================================================================ the audit trail

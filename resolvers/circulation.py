@@ -1,0 +1,116 @@
+"""Circulating incoming documents to leaders (阅批) in GraphQL."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import relay
+from strawberry.types import Info
+
+from db import models
+from domain.documents import Classification
+from domain.errors import DomainError, ErrorCode
+from resolvers.context import Context, decode_id
+from resolvers.documents import _official_id, _sees_everything
+from resolvers.mutations import _mutate
+from schema import documents as s
+from schema.mutations import MutationError
+from services import circulation as service
+
+CirculationResult = Annotated[s.CirculationPayload | MutationError, strawberry.union("CirculationResult")]
+
+
+async def _circulation(session, circulation: models.Circulation) -> s.Circulation:
+    readers = await service.readers_of(session, circulation.id)
+    relays = (await session.execute(select(models.InstructionRelay)
+                                    .where(models.InstructionRelay.circulation_id == circulation.id)
+                                    .order_by(models.InstructionRelay.id))).scalars()
+    return s.Circulation(
+        id=relay.GlobalID("Circulation", str(circulation.id)), title=circulation.title, source=circulation.source,
+        urgent=circulation.urgent, read_only=circulation.read_only, parallel=service.is_parallel(circulation),
+        classification=circulation.classification,
+        readers=[s.CirculationReader(position=r.position, reached_at=r.reached_at, read_at=r.read_at,
+                                     instruction=r.instruction, official_id=r.official_id) for r in readers],
+        relays=[s.InstructionRelay(instruction=r.instruction, at=r.at, from_official_id=r.from_official_id,
+                                   to_official_id=r.to_official_id, circulation_id=r.circulation_id) for r in relays],
+    )
+
+
+@strawberry.type
+class CirculationQueries:
+    @strawberry.field(description="Incoming documents that have reached you and that you have not read yet.")
+    async def reading_queue(self, info: Info) -> list[s.Circulation]:
+        ctx: Context = info.context
+        county_id = ctx.readable_county(None)
+        me = ctx.require_principal().official_id
+        session = await ctx.session()
+        rows = (await session.execute(
+            select(models.Circulation)
+            .join(models.CirculationReader, models.CirculationReader.circulation_id == models.Circulation.id)
+            .where(models.Circulation.county_id == county_id, models.CirculationReader.official_id == me,
+                   models.CirculationReader.reached_at.is_not(None), models.CirculationReader.read_at.is_(None))
+            .order_by(models.Circulation.urgent.desc(), models.Circulation.id))).scalars()
+        return [await _circulation(session, row) for row in rows]
+
+    @strawberry.field(description="A circulation you read or, for the office, any.")
+    async def circulation(self, info: Info, id: relay.GlobalID) -> s.Circulation | None:
+        ctx: Context = info.context
+        county_id = ctx.readable_county(None)
+        session = await ctx.session()
+        row = await session.get(models.Circulation, decode_id(id, "Circulation", "id"))
+        if row is None or row.county_id != county_id:
+            return None
+        readers = {r.official_id for r in await service.readers_of(session, row.id)}
+        if row.classification != Classification.NONE and ctx.principal.official_id not in readers \
+                and not await _sees_everything(ctx, session, county_id):
+            return None
+        return await _circulation(session, row)
+
+    @strawberry.field(description="Instructions relayed to you after you had read.")
+    async def instructions_relayed_to_me(self, info: Info) -> list[s.InstructionRelay]:
+        ctx: Context = info.context
+        ctx.readable_county(None)
+        session = await ctx.session()
+        rows = (await session.execute(select(models.InstructionRelay).where(
+            models.InstructionRelay.to_official_id == ctx.require_principal().official_id)
+            .order_by(models.InstructionRelay.id))).scalars()
+        return [s.InstructionRelay(instruction=r.instruction, at=r.at, from_official_id=r.from_official_id,
+                                   to_official_id=r.to_official_id, circulation_id=r.circulation_id) for r in rows]
+
+
+@strawberry.type
+class CirculationMutations:
+    @strawberry.mutation(description="The office circulates an incoming document to leaders, in rank order.")
+    async def start_circulation(self, info: Info, input: s.StartCirculationInput) -> CirculationResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            county_id = ctx.require_principal().county_id
+            if county_id is None:
+                raise DomainError(ErrorCode.INVALID, "This account belongs to no county.", field="readerIds")
+            row = await service.start(session, county_id=county_id, started_by_id=_official_id(ctx),
+                                      title=input.title, source=input.source,
+                                      reader_ids=[decode_id(r, "Official", "readerIds") for r in input.reader_ids],
+                                      urgent=input.urgent, read_only=input.read_only,
+                                      classification=input.classification, actor=ctx.actor)
+            return s.CirculationPayload(circulation=await _circulation(session, row))
+
+        return await _mutate(ctx, change)
+
+    @strawberry.mutation(description="Mark read, with an instruction (批示) if you give one.")
+    async def mark_read(self, info: Info, input: s.MarkReadInput) -> CirculationResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            circulation_id = decode_id(input.circulation_id, "Circulation", "circulationId")
+            row = await session.get(models.Circulation, circulation_id)
+            if row is None or row.county_id != ctx.require_principal().county_id:
+                raise DomainError(ErrorCode.NOT_FOUND, "No such circulation.", field="circulationId")
+            await service.mark_read(session, circulation_id=row.id, official_id=_official_id(ctx),
+                                    instruction=input.instruction, actor=ctx.actor)
+            return s.CirculationPayload(circulation=await _circulation(session, row))
+
+        return await _mutate(ctx, change)
