@@ -13,6 +13,7 @@ from importlib import resources
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cli.demo_documents import seed_documents
 from cli.roster_formats import load_yaml, parse_document
 from cli.roster_sync import import_roster
 from db.models import County, Official, utcnow
@@ -37,6 +38,7 @@ class Seeded:
     password: str
     sign_ins: list[SignIn]
     business_trip: str
+    documents: dict[str, str]
 
 
 def _business_trip_dates(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -75,6 +77,7 @@ async def seed_demo(session: AsyncSession, *, actor: audit.Actor) -> Seeded:
         sign_ins.append(SignIn(account["username"], role,
                                f"{official_name} ({account['official']})" if official_id else None))
     traveller = officials[trip["official"]][1]
+    documents = await seed_documents(session, county_id=county.id, actor=actor)
     return Seeded(county, len(result.changes), demo["password"], sign_ins,
                   f"{traveller} ({trip['official']}) is on a business trip until {ends_at:%Y-%m-%d %H:%M}; "
-                  "whoActsFor shows who acts meanwhile.")
+                  "whoActsFor shows who acts meanwhile.", documents)

@@ -28,8 +28,8 @@ from config import Settings
 from db.engine import create_engine, session_factory
 from db.models import Account, ApiToken, County, Official
 from domain.errors import DomainError, ErrorCode
-from domain.roster import LOCAL_TZ, AccountRole
-from services import auth
+from domain.roster import LOCAL_TZ, AccountRole, RuleSet
+from services import audit, auth, tenancy
 from services.audit import Actor
 
 app = typer.Typer(help="Administer qianfa: database schema, demo county, roster files, API tokens, accounts.",
@@ -38,11 +38,15 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 roster_app = typer.Typer(help="Roster files: import and export (`qianfa roster formats` describes them).",
                          no_args_is_help=True)
 token_app = typer.Typer(help="Long-lived API tokens for admin scripts.", no_args_is_help=True)
+county_app = typer.Typer(help="Counties (tenants).", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
 account_app = typer.Typer(help="Sign-in accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(roster_app, name="roster")
 app.add_typer(token_app, name="token")
 app.add_typer(account_app, name="account")
+app.add_typer(county_app, name="county")
+app.add_typer(audit_app, name="audit")
 
 _Result = TypeVar("_Result")
 
@@ -149,6 +153,9 @@ def seed_demo_command(
                                       [[s.username, s.role.value, s.official or ""] for s in seeded.sign_ins]),
                                "  "))
     typer.echo(seeded.business_trip)
+    typer.echo("Documents, one in each state:")
+    for title, where in seeded.documents.items():
+        typer.echo(f"  {title}: {where}")
 
 
 # ---------------------------------------------------------------- roster
@@ -280,6 +287,40 @@ def token_list(
     typer.echo(_table(["ID", "ACCOUNT", "NAME", "PREFIX", "CREATED", "REVOKED"],
                       [[str(token.id), owner, token.name, token.prefix, local(token.created_at),
                         local(token.revoked_at)] for token, owner in rows]))
+
+
+# ---------------------------------------------------------------- counties and the audit trail
+
+
+@county_app.command("create")
+def county_create(
+    code: Annotated[str, typer.Option("--code", help="Short code, e.g. lulong.")],
+    name: Annotated[str, typer.Option("--name")],
+    rule_set: Annotated[RuleSet, typer.Option("--rule-set", help="The county's signing rules.")],
+) -> None:
+    """Create a county with its rule set's signing table."""
+
+    async def work(engine: AsyncEngine, actor: Actor):
+        async with _transaction(engine) as session:
+            return await tenancy.create_county(session, code=code, name=name, rule_set=rule_set, actor=actor)
+
+    county = _run("county create", work)
+    typer.echo(f"Created county {county.code} ({county.name}) with the {county.rule_set.value} signing table.")
+
+
+@audit_app.command("verify")
+def audit_verify(county: Annotated[str, typer.Option("--county", help="The county's code.")]) -> None:
+    """Recompute the county's audit chain; exit 1 naming the first broken link."""
+
+    async def work(engine: AsyncEngine, _actor: Actor):
+        async with _transaction(engine) as session:
+            return await audit.verify_chain(session, county_id=(await _county(session, county)).id)
+
+    check = _run("audit verify", work)
+    if not check.intact:
+        _fail(f"the audit chain of {county} is broken at event {check.first_broken_seq}: {check.problem} "
+              f"({check.events} events read).")
+    typer.echo(f"The audit chain of {county} is intact: {check.events} events.")
 
 
 # ---------------------------------------------------------------- accounts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -21,8 +22,12 @@ from services import audit
 API_TOKEN_PREFIX = "qf_"
 JWT_ALGORITHM = "HS256"
 _hasher = PasswordHasher()
-# Verified against when the username is unknown, so timing does not reveal which usernames exist.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so timing does not reveal which usernames exist."""
+    return _hasher.hash("not-a-real-password")
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,7 @@ async def login(session: AsyncSession, *, username: str, password: str, secret_k
                 lifetime: dt.timedelta) -> tuple[str, dt.datetime, Principal]:
     account = (await session.execute(select(Account).where(Account.username == username))).scalar_one_or_none()
     try:
-        _hasher.verify(account.password_hash if account and account.password_hash else _DUMMY_HASH, password)
+        _hasher.verify(account.password_hash if account and account.password_hash else _dummy_hash(), password)
         verified = account is not None and account.password_hash is not None and account.active
     except (VerificationError, InvalidHashError):
         verified = False

@@ -231,7 +231,7 @@ async def appoint(session: AsyncSession, *, official_id: int, role: Role, effect
         for incumbent in incumbents:
             if not replace_incumbent:
                 raise DomainError(ErrorCode.POSITION_OCCUPIED,
-                                  f"The {role.value} position is held; appoint with replaceIncumbent to succeed.",
+                                  f"The {role.value} position is held; the successor must replace the incumbent.",
                                   field="role")
             if incumbent.effective_from >= effective_from:
                 raise DomainError(ErrorCode.POSITION_OCCUPIED,

@@ -116,3 +116,42 @@ def live_server(settings: Settings, engine) -> Iterator[LiveServer]:
     """A live server on the test database (migrated by ``engine``), one per module and engine."""
     with running_server(settings) as live:
         yield live
+
+
+@contextlib.contextmanager
+def server_process(settings: Settings, host: str = "127.0.0.1") -> Iterator[LiveServer]:
+    """``python server.py`` in a process of its own, configured through the environment like production."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": settings.database_url, "SECRET_KEY": settings.secret_key,
+           "HOST": host, "PORT": str(port)}
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen([sys.executable, str(root / "server.py")], env=env, cwd=root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    live = LiveServer(host, port)
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        with httpx.Client(timeout=2.0) as client:
+            while True:
+                if process.poll() is not None:
+                    raise RuntimeError(f"server process exited: {process.stderr.read().decode()[-2000:]}")
+                with contextlib.suppress(httpx.TransportError):
+                    if client.get(live.url("/healthz")).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"server process on port {port} not healthy after {START_TIMEOUT}s")
+                time.sleep(0.1)
+        yield live
+    finally:
+        process.terminate()
+        try:
+            process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from strawberry.relay import to_base64
 
 from cli.demo import DEMO_FILE
@@ -348,3 +348,26 @@ async def test_an_account_created_from_the_command_line_signs_in_as_its_official
                            "--county", "yanjin", "--official", "NOPE", env=password)
     assert unknown.code == 1 and "No official with staff code 'NOPE'" in unknown.err
     assert await count(sessions, Account) == 1
+
+
+async def test_the_demo_county_has_a_document_in_every_state(qianfa, sessions):
+    from db.models import Document
+    from domain.documents import DocumentState
+
+    assert (await qianfa("seed-demo")).code == 0
+    async with sessions() as session:
+        states = set((await session.execute(select(Document.state))).scalars())
+    assert states == set(DocumentState)
+
+
+async def test_an_administrator_creates_a_county_and_verifies_its_audit_chain(qianfa, sessions):
+    from db.models import AuditEvent
+
+    created = await qianfa("county", "create", "--code", "lulong", "--name", "卢龙县", "--rule-set", "lulong-2018")
+    assert created.code == 0, created.err
+    intact = await qianfa("audit", "verify", "--county", "lulong")
+    assert intact.code == 0 and "intact" in intact.out
+    async with sessions() as session, session.begin():
+        await session.execute(update(AuditEvent).where(AuditEvent.seq == 1).values(action="county.forged"))
+    broken = await qianfa("audit", "verify", "--county", "lulong")
+    assert broken.code == 1 and "broken at event 1" in broken.err
