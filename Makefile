@@ -31,5 +31,9 @@ test: $(STAMP) $(NODE_STAMP)
 schema: $(STAMP)
 	$(PY) -m schema > schema.graphql
 
+# The quick benchmark (bench/README.md has the full commands and the latest figures).
+bench: $(STAMP)
+	$(PY) -m bench.decision --counties 3000 --customised 300 --requests 100000
+
 clean:
 	rm -rf $(VENV) node_modules data .pytest_cache

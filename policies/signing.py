@@ -110,6 +110,20 @@ def read_table_file(rule_set: RuleSet) -> list[list[str]]:
     return rows
 
 
+class _Enforcer(casbin.Enforcer):
+    """pycasbin parses the matcher text again on every enforce(); ours never changes, so parse it once.
+
+    Per enforcer, not shared: the parsed expression holds the names of the call being evaluated.
+    """
+
+    def _get_expression(self, expr, functions=None):
+        key = (expr, tuple(sorted((functions or {}).items())))
+        cache = self.__dict__.setdefault("_compiled", {})
+        if key not in cache:
+            cache[key] = casbin.Enforcer._get_expression(expr, functions)
+        return cache[key]
+
+
 @dataclass(frozen=True)
 class _Request:
     facts: DocumentFacts
@@ -119,24 +133,39 @@ class _Request:
 
 
 class SigningTable:
-    """One county's table. Immutable: a changed table is a new SigningTable (and a fresh cache)."""
+    """One county's table. Immutable: a changed table is a new SigningTable (and a fresh cache).
+
+    Rows are split into one small enforcer per action: the matcher's first test is the action, so
+    a request never needs the other actions' rows, and each enforce() scans a handful of rows.
+    """
 
     def __init__(self, rows: Iterable[Sequence[str]]) -> None:
         self.rows = [validate_row(row) for row in rows]
-        self._enforcer = casbin.Enforcer(str(MODEL_PATH))
-        self._enforcer.add_function("oneOf", one_of)
-        self._enforcer.add_function("hasFlags", has_flags)
-        if self.rows:
-            self._enforcer.add_policies(self.rows)
-        self._enforcer.model.sort_policies_by_priority()
+        self._enforcers: dict[str, casbin.Enforcer] = {}
+        action_column = COLUMNS.index("action")
+        for action in {row[action_column] for row in self.rows}:
+            enforcer = _Enforcer(str(MODEL_PATH))
+            enforcer.add_function("oneOf", one_of)
+            enforcer.add_function("hasFlags", has_flags)
+            enforcer.add_policies([row for row in self.rows if row[action_column] == action])
+            enforcer.model.sort_policies_by_priority()
+            self._enforcers[action] = enforcer
         self._decide_cached = lru_cache(maxsize=8192)(self._decide)
+
+    @property
+    def content_key(self) -> tuple[tuple[str, ...], ...]:
+        """Equal for equal tables, so counties with the same rows can share one loaded table."""
+        return tuple(sorted(tuple(row) for row in self.rows))
 
     def decide(self, facts: DocumentFacts, route: Route, action: Action, role: ChainRole) -> Decision:
         return self._decide_cached(_Request(facts, route, action, role))
 
     def _decide(self, request: _Request) -> Decision:
+        enforcer = self._enforcers.get(request.action.value)
+        if enforcer is None:
+            return Decision(allowed=False, rule=None)
         facts = request.facts
-        allowed, row = self._enforcer.enforce_ex(
+        allowed, row = enforcer.enforce_ex(
             facts.issuer.value, facts.genre.value, facts.direction.value, facts.meeting.value,
             facts.flag_string(), facts.span.value, request.route.value, request.action.value, request.role.value,
         )

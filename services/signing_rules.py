@@ -41,26 +41,37 @@ async def rows_of(session: AsyncSession, *, county_id: int) -> list[SigningRule]
 
 
 class SigningTables:
-    """The loaded enforcers, one per county, built on first use and dropped when a county's rows change."""
+    """The loaded tables, built on first use and dropped when a county's rows change.
+
+    Counties whose rows are the same (most keep their rule set's table unchanged) share one
+    SigningTable, its enforcers and its decision cache.
+    """
 
     def __init__(self) -> None:
         self._tables: dict[int, SigningTable] = {}
+        self._shared: dict[tuple, SigningTable] = {}
 
     async def table_for(self, session, county_id: int) -> SigningTable:
         table = self._tables.get(county_id)
         if table is None:
-            table = SigningTable([row.values for row in await rows_of(session, county_id=county_id)])
+            table = self.share(SigningTable([row.values for row in await rows_of(session, county_id=county_id)]))
             self._tables[county_id] = table
         return table
+
+    def share(self, table: SigningTable) -> SigningTable:
+        """The already loaded table with the same rows, if there is one."""
+        return self._shared.setdefault(table.content_key, table)
 
     def forget(self, county_id: int) -> None:
         self._tables.pop(county_id, None)
 
     def forget_all(self) -> None:
         self._tables.clear()
+        self._shared.clear()
 
-    def __len__(self) -> int:
-        return len(self._tables)
+    @property
+    def distinct(self) -> int:
+        return len(self._shared)
 
 
 async def add_rule(session: AsyncSession, *, county_id: int, values: Sequence[str], actor: audit.Actor) -> SigningRule:

@@ -57,9 +57,6 @@ async def test_officials_with_positions_and_departments_cost_the_same_for_5_and_
         assert all(e["node"]["positions"][0]["department"] for e in response.data["officials"]["edges"])
     assert small.sql_statements == large.sql_statements
     with capsys.disabled():
-        print(f"\n[query count] inbox with steps, assignments, documents: {small.sql_statements} statements "
-              f"for 2, {large.sql_statements} for 25")
-    with capsys.disabled():
         print(f"\n[query count] officials→positions→departments: {small.sql_statements} statements for 5, "
               f"{large.sql_statements} for 50")
 
@@ -74,9 +71,6 @@ async def test_departments_with_principals_deputies_and_leaders_cost_the_same_fo
     assert not small.errors and not large.errors
     assert len(large.data["departments"]["edges"]) == len(county.departments)
     assert small.sql_statements == large.sql_statements
-    with capsys.disabled():
-        print(f"\n[query count] inbox with steps, assignments, documents: {small.sql_statements} statements "
-              f"for 2, {large.sql_statements} for 25")
 
 
 INBOX = """query($first: Int!) { inbox(first: $first) { edges { node {
