@@ -325,6 +325,9 @@ class ChainStep(Base):
     state: Mapped[StepState] = mapped_column(_enum(StepState, "step_state"), default=StepState.WAITING)
     activated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     completed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Set when the step becomes active, from the rule set's deadline table and the working calendar.
+    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    deadline: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
 
 class StepAssignment(Base):
@@ -392,6 +395,48 @@ class IdempotentRequest(Base):
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     response_body: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Reminder(Base):
+    """The office's reminder for a lapsed assignment; at most one per lapse, whatever the processes."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("assignment_id", "lapse", name="uq_reminder_lapse"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("step_assignments.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    # 1: the deadline passed and the office reminds; 2: the reminder's deadline passed too.
+    lapse: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(40))
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class CalendarDay(Base):
+    """A county's entry in the working calendar: a public holiday, or a swapped workday (调休)."""
+
+    __tablename__ = "calendar_days"
+    __table_args__ = (UniqueConstraint("county_id", "day", name="uq_calendar_day"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    workday: Mapped[bool] = mapped_column(Boolean)
+    name: Mapped[str] = mapped_column(String(100), default="")
+
+
+class CalendarYear(Base):
+    """A year whose holidays an administrator has entered in full (the package does not know it yet)."""
+
+    __tablename__ = "calendar_years"
+    __table_args__ = (UniqueConstraint("county_id", "year", name="uq_calendar_year"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(200), default="")
 
 
 class Circulation(Base):

@@ -157,6 +157,8 @@ class AssignmentState(str, enum.Enum):
     SIGNED = "signed"
     # Another assignee of a signing step signed, so this one need not.
     NOT_NEEDED = "not_needed"
+    # No reply after the reminder lapsed too: "视为无不同意见" — never a signature.
+    DEEMED_NO_OBJECTION = "deemed_no_objection"
 
 
 @dataclass(frozen=True)
