@@ -67,6 +67,8 @@ class Settings:
     # /healthz answers 503 when the database has not answered within this many seconds.
     health_timeout_seconds: float = 3.0
     log_sql: bool = False
+    # The deadline sweeper's period; 0 runs none in this process (tests drive sweeps themselves).
+    sweep_seconds: float = 0.0
 
     @property
     def access_token_lifetime(self) -> dt.timedelta:
@@ -88,4 +90,5 @@ class Settings:
             max_tokens=_positive_int("MAX_TOKENS", 3_000),
             health_timeout_seconds=_positive_float("HEALTH_TIMEOUT_SECONDS", 3.0),
             log_sql=_flag("LOG_SQL", False),
+            sweep_seconds=_positive_float("SWEEP_SECONDS", 60.0),
         )

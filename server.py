@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response, Strea
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -30,9 +31,10 @@ from db.engine import StatementCount, create_engine, is_sqlite, session_factory,
 from db.listen import PgListener
 from policies import AccessControl
 from resolvers.context import Context
+from resolvers.subscriptions import SocketContext
 from schema import build_schema
-from services import idempotency, signing_rules
-from services.auth import authenticate
+from services import deadlines, events, idempotency, signing_rules
+from services.auth import Principal, authenticate
 from services.signing_rules import SigningTables
 
 access_log = logging.getLogger("qianfa.access")
@@ -213,6 +215,14 @@ def preferred_media_type(accept: str | None) -> str:
     return JSON
 
 
+def bearer_token(authorization: object) -> str | None:
+    """The token in an ``Authorization: Bearer <token>`` value, if that is what it is."""
+    if not isinstance(authorization, str):
+        return None
+    scheme, _, credentials = authorization.partition(" ")
+    return (credentials.strip() or None) if scheme.lower() == "bearer" else None
+
+
 def _json_error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
     return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status,
                         headers=headers)
@@ -226,17 +236,20 @@ class QianfaGraphQL(GraphQL):
     - WebSocket handshakes that offer no subprotocol we speak (e.g. only the legacy ``graphql-ws``)
       are refused with 403 instead of being accepted and then closed.
     - A mutation sent over GET is refused with 405 and ``Allow: POST``, as the spec asks.
+    - A WebSocket signs in with its connection_init payload ``{"authorization": "Bearer <token>"}``;
+      without a valid token the socket is closed with 4403 Forbidden.
     - ``Accept: application/graphql-response+json`` gets that media type, and a request error
       (unparsable, invalid, bad variables: nothing executed) gets 400 without a ``data`` entry.
     """
 
     def __init__(self, *, settings: Settings, sessions, access: AccessControl, tables: SigningTables,
-                 **kwargs) -> None:
+                 hub: events.EventHub, **kwargs) -> None:
         super().__init__(build_schema(settings), **kwargs)
         self.settings = settings
         self.sessions = sessions
         self.access = access
         self.tables = tables
+        self.hub = hub
 
     async def run(self, request, context=UNSET, root_value=UNSET):
         if self.is_websocket_request(request):
@@ -312,30 +325,44 @@ class QianfaGraphQL(GraphQL):
             data.pop("data", None)
         return data
 
+    async def _authenticate(self, bearer: str | None) -> Principal | None:
+        if bearer is None:
+            return None
+        async with self.sessions() as session:
+            return await authenticate(session, bearer=bearer, secret_key=self.settings.secret_key)
+
     async def _principal(self, request):
         """Who the bearer token says is asking; looked up once per request."""
         if "principal" not in request.scope.setdefault("state", {}):
-            principal = None
-            scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
-            if scheme.lower() == "bearer" and credentials:
-                async with self.sessions() as session:
-                    principal = await authenticate(session, bearer=credentials.strip(),
-                                                   secret_key=self.settings.secret_key)
-            request.scope["state"]["principal"] = principal
+            request.scope["state"]["principal"] = await self._authenticate(
+                bearer_token(request.headers.get("authorization")))
         return request.scope["state"]["principal"]
 
     async def get_context(self, request, response) -> Context:
-        principal = await self._principal(request)
-        return Context(
+        common = dict(
             settings=self.settings,
             sessions=self.sessions,
             access=self.access,
             tables=self.tables,
-            principal=principal,
             request_id=request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex,
             request=request,
             response=response,
         )
+        if self.is_websocket_request(request):
+            # Built at the upgrade; signed in by connection_init (on_ws_connect) before any operation runs.
+            return SocketContext(**common, principal=None, hub=self.hub)
+        return Context(**common, principal=await self._principal(request))
+
+    async def on_ws_connect(self, context: SocketContext):
+        """graphql-transport-ws connection_init: sign in with its payload, or close with 4403 Forbidden."""
+        params = context.connection_params or {}
+        bearer = bearer_token(params.get("authorization", params.get("Authorization")))
+        principal = await self._authenticate(bearer)
+        if principal is None:
+            raise ConnectionRejectionError
+        context.principal, context.bearer = principal, bearer
+        context.request.scope.setdefault("state", {})["principal"] = principal
+        return UNSET
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
@@ -344,11 +371,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     engine = engine or create_engine(settings.database_url)
     sessions = session_factory(engine)
     tables = SigningTables()
+    hub = events.EventHub()
     graphql = QianfaGraphQL(
         settings=settings,
         sessions=sessions,
         access=AccessControl(),
         tables=tables,
+        hub=hub,
         graphql_ide="graphiql",
         allow_queries_via_get=True,  # queries only: a mutation over GET is refused with 405
         multipart_uploads_enabled=False,  # no file uploads: multipart posts are refused (415)
@@ -374,14 +403,25 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     @contextlib.asynccontextmanager
     async def lifespan(_app):
         listener = None
+        hub.open(engine)
         if not is_sqlite(settings.database_url):
-            # Other processes' signing-table edits reach this one through PostgreSQL.
+            # Other processes' signing-table edits and inbox events (ours too) reach this one through PostgreSQL.
             listener = PgListener(settings.database_url, on_reconnect=tables.forget_all)
             listener.on(signing_rules.CHANNEL, lambda payload: tables.forget(int(payload)))
+            listener.on(events.CHANNEL, lambda payload: hub.deliver(events.InboxEvent.from_json(payload)))
             await listener.start()
+        sweeper = None
+        if settings.sweep_seconds > 0:
+            sweeper = asyncio.create_task(deadlines.run_sweeper(sessions, every_seconds=settings.sweep_seconds),
+                                          name="deadline-sweeper")
         yield
+        if sweeper is not None:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
         if listener is not None:
             await listener.stop()
+        hub.close()
         if owns_engine:
             await engine.dispose()
 
@@ -399,6 +439,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.engine = engine
     app.state.settings = settings
     app.state.tables = tables
+    app.state.events = hub
     return app
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import enum
 import os
 import textwrap
@@ -17,19 +18,21 @@ from pathlib import Path
 from typing import Annotated, NoReturn, TypeVar
 
 import typer
+import yaml
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from cli import demo, roster_formats
-from cli.roster_formats import read_roster_file, to_csv, to_yaml
+from cli.roster_formats import load_yaml, read_roster_file, to_csv, to_yaml
 from cli.roster_sync import export_roster, import_roster
 from config import Settings
 from db.engine import create_engine, session_factory
 from db.models import Account, ApiToken, County, Official
+from domain.calendar import CalendarUnknown
 from domain.errors import DomainError, ErrorCode
 from domain.roster import LOCAL_TZ, AccountRole, RuleSet
-from services import audit, auth, tenancy
+from services import audit, auth, calendar, tenancy
 from services.audit import Actor
 
 app = typer.Typer(help="Administer qianfa: database schema, demo county, roster files, API tokens, accounts.",
@@ -41,12 +44,14 @@ token_app = typer.Typer(help="Long-lived API tokens for admin scripts.", no_args
 county_app = typer.Typer(help="Counties (tenants).", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=True)
 account_app = typer.Typer(help="Sign-in accounts.", no_args_is_help=True)
+calendar_app = typer.Typer(help="The working-day calendar: holidays and 调休 workdays.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(roster_app, name="roster")
 app.add_typer(token_app, name="token")
 app.add_typer(account_app, name="account")
 app.add_typer(county_app, name="county")
 app.add_typer(audit_app, name="audit")
+app.add_typer(calendar_app, name="calendar")
 
 _Result = TypeVar("_Result")
 
@@ -308,6 +313,27 @@ def county_create(
     typer.echo(f"Created county {county.code} ({county.name}) with the {county.rule_set.value} signing table.")
 
 
+@app.command("sweep")
+def sweep_command(
+    now: Annotated[str | None, typer.Option("--now", help="ISO time with offset; now when omitted.")] = None,
+) -> None:
+    """Run the deadline sweeper once: reminders and deemed no objection for lapsed steps."""
+    from services import deadlines
+
+    at = dt.datetime.fromisoformat(now) if now else None
+    if at is not None and at.tzinfo is None:
+        _fail("--now needs a UTC offset, e.g. 2026-10-10T09:00:00+08:00.")
+
+    async def work(engine: AsyncEngine, _actor: Actor):
+        return await deadlines.sweep(session_factory(engine), now=at)
+
+    report = _run("sweep", work)
+    if report.busy:
+        typer.echo("Another process is sweeping; nothing done.")
+    else:
+        typer.echo(f"Sent {report.reminded} reminders; {report.deemed} assignments deemed no objection.")
+
+
 @audit_app.command("verify")
 def audit_verify(county: Annotated[str, typer.Option("--county", help="The county's code.")]) -> None:
     """Recompute the county's audit chain; exit 1 naming the first broken link."""
@@ -357,6 +383,90 @@ def account_create(
     account = _run("account create", work)
     where = f", county {county}" if county else ""
     typer.echo(f"Created account {account.id} {account.username} ({account.role.value}{where}).")
+
+
+# ---------------------------------------------------------------- the working calendar
+
+
+def _calendar_days(document: dict, key: str, file: Path) -> list[tuple[dt.date, str]]:
+    entries = document.get(key) or []
+    if not isinstance(entries, list):
+        _fail(f"{file.name}: {key} must be a list of {{day, name}}.")
+    days = []
+    for number, entry in enumerate(entries, 1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            _fail(f"{file.name}: {key} entry {number} needs a day and a name.")
+        try:
+            days.append((dt.date.fromisoformat(str(entry.get("day"))), entry["name"]))
+        except ValueError:
+            _fail(f"{file.name}: {key} entry {number}: {entry.get('day')!r} is not a date (YYYY-MM-DD).")
+    return days
+
+
+@calendar_app.command("enter-year")
+def calendar_enter_year(
+    county: Annotated[str, typer.Option("--county", help="The county's code.")],
+    file: Annotated[Path, typer.Option("--file", exists=True, dir_okay=False, readable=True,
+                                       help="A YAML file: year, source, holidays and workdays.")],
+) -> None:
+    """Enter a year's holidays and 调休 workdays, replacing the county's earlier entries for that year.
+
+    \b
+    year: 2027
+    source: 国务院办公厅关于2027年部分节假日安排的通知
+    holidays:   # every day off, weekends of a holiday included
+      - {day: 2027-01-01, name: 元旦}
+    workdays:   # weekend days worked in exchange (调休)
+      - {day: 2027-02-20, name: 春节}
+    """
+    try:
+        document = load_yaml(file.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        _fail(f"{file} is not UTF-8 text.")
+    except yaml.YAMLError as error:
+        _fail(f"{file.name} is not valid YAML: {error}")
+    if not isinstance(document, dict) or not isinstance(document.get("year"), int) \
+            or not isinstance(document.get("source"), str):
+        _fail(f"{file.name} needs a year (a number) and a source (the announcement).")
+    holidays = _calendar_days(document, "holidays", file)
+    workdays = _calendar_days(document, "workdays", file)
+
+    async def work(engine: AsyncEngine, actor: Actor):
+        async with _transaction(engine) as session:
+            county_id = (await _county(session, county)).id
+            await calendar.enter_year(session, county_id=county_id, year=document["year"], holidays=holidays,
+                                      workdays=workdays, source=document["source"], actor=actor)
+
+    _run("calendar enter-year", work)
+    typer.echo(f"Entered {document['year']} for {county}: {len(holidays)} holiday(s), "
+               f"{len(workdays)} workday(s).")
+
+
+@calendar_app.command("show")
+def calendar_show(
+    county: Annotated[str, typer.Option("--county", help="The county's code.")],
+    year: Annotated[int, typer.Option("--year")],
+) -> None:
+    """List a year's weekdays off and weekend days worked; exit 1 if nobody has entered the year."""
+
+    async def work(engine: AsyncEngine, _actor: Actor):
+        async with _transaction(engine) as session:
+            return await calendar.calendar_for(session, county_id=(await _county(session, county)).id)
+
+    working = _run("calendar show", work)
+    try:
+        days = working.special_days(year)
+    except CalendarUnknown as error:
+        _fail(calendar.unknown_year(error).message)
+    where = f"entered by the county from {working.source_of(year)}" if working.entered(year) else "national calendar"
+    typer.echo(f"{county} {year} ({where}):")
+    if not days:
+        typer.echo("  no weekdays off and no weekend days worked.")
+        return
+    typer.echo(textwrap.indent(_table(
+        ["DAY", "WEEKDAY", "STATUS", "NAME", "SOURCE"],
+        [[d.day.isoformat(), d.day.strftime("%a"), "workday" if d.workday else "holiday", d.name, d.source.value]
+         for d in days]), "  "))
 
 
 if __name__ == "__main__":

@@ -290,6 +290,8 @@ class Document(Base):
     leader_assigned: Mapped[bool] = mapped_column(Boolean, default=False)
     departmental_matter: Mapped[bool] = mapped_column(Boolean, default=False)
     meeting_chair_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    # For documents going to the standing meeting: review deadlines count back from it (003 §61).
+    standing_meeting_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     drafted_by_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
     state: Mapped[DocumentState] = mapped_column(_enum(DocumentState, "document_state"), default=DocumentState.DRAFT)

@@ -89,7 +89,7 @@ class InboxScope(enum.Enum):
 class DocumentQueries:
     @strawberry.field(description="Documents you may see, newest first; classified ones only if on their chain.")
     async def documents(self, info: Info, state: s.DocumentStateEnum | None = None, genre: s.GenreEnum | None = None,
-                        urgent: bool | None = None, first: PageSize = None,
+                        urgent: bool | None = None, overdue: bool = False, first: PageSize = None,
                         after: str | None = None) -> Connection[s.Document]:
         ctx: Context = info.context
         county_id = ctx.readable_county(None)
@@ -101,6 +101,8 @@ class DocumentQueries:
             stmt = stmt.where(models.Document.genre == genre)
         if urgent is not None:
             stmt = stmt.where(models.Document.urgent.is_(urgent))
+        if overdue:
+            stmt = stmt.where(inbox_service.has_overdue_step(models.utcnow()))
         stmt = inbox_service.visible_to(stmt, official_id=ctx.principal.official_id,
                                         sees_everything=await _sees_everything(ctx, session, county_id))
         return await paginate(session, stmt, order=[models.Document.id], first=first, after=after,
@@ -108,7 +110,7 @@ class DocumentQueries:
 
     @strawberry.field(description="What waits for you — including for those you cover for right now.")
     async def inbox(self, info: Info, scope: InboxScope = InboxScope.MINE, urgent: bool | None = None,
-                    genre: s.GenreEnum | None = None, first: PageSize = None,
+                    genre: s.GenreEnum | None = None, overdue: bool | None = None, first: PageSize = None,
                     after: str | None = None) -> Connection[s.InboxItem]:
         ctx: Context = info.context
         county_id = ctx.readable_county(None)
@@ -124,7 +126,8 @@ class DocumentQueries:
             routes = await inbox_service.covered_now(session, county_id=county_id, official_id=me,
                                                      at=models.utcnow())
             assignees = {me, *routes}
-        stmt = inbox_service.waiting(county_id=county_id, assignee_ids=assignees, urgent=urgent, genre=genre)
+        stmt = inbox_service.waiting(county_id=county_id, assignee_ids=assignees, urgent=urgent, genre=genre,
+                                     overdue_at=models.utcnow() if overdue else None)
         documents = ctx.loaders.rows(models.Document)
 
         connection = await paginate(session, stmt, order=[models.StepAssignment.id], first=first, after=after,
@@ -190,6 +193,7 @@ def _draft_fields(draft: s.DraftInput) -> service.DraftFields:
         addressed_to_id=_optional(draft.addressed_to_id, "Official", "addressedToId"),
         leader_assigned=draft.leader_assigned, departmental_matter=draft.departmental_matter,
         meeting_chair_id=_optional(draft.meeting_chair_id, "Official", "meetingChairId"),
+        standing_meeting_on=draft.standing_meeting_on,
         attachments=[{"name": a.name, "media_type": a.media_type, "size_bytes": a.size_bytes, "sha256": a.sha256}
                      for a in draft.attachments],
     )

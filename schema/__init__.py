@@ -75,11 +75,13 @@ class CloseRequestSession(SchemaExtension):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    from resolvers.calendar import CalendarMutations, CalendarQueries
     from resolvers.circulation import CirculationMutations, CirculationQueries
     from resolvers.documents import DocumentMutations, DocumentQueries
     from resolvers.governance import GovernanceMutations, GovernanceQueries
     from resolvers.mutations import Mutation
     from resolvers.queries import Query
+    from resolvers.subscriptions import Subscription, SubscriptionsOverSockets
 
     # Depth and alias limits are validation rules. Each QueryDepthLimiter/MaxAliasesLimiter builds a
     # new rule class, and ValidationCache keys on the rule classes: built per request they would make
@@ -98,13 +100,16 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         CloseRequestSession,
+        SubscriptionsOverSockets,
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
     return QianfaSchema(
-        query=merge_types("Query", (Query, DocumentQueries, CirculationQueries, GovernanceQueries)),
+        query=merge_types("Query", (Query, DocumentQueries, CirculationQueries, GovernanceQueries,
+                                           CalendarQueries)),
         mutation=merge_types("Mutation", (Mutation, DocumentMutations, CirculationMutations,
-                                                 GovernanceMutations)),
+                                                 GovernanceMutations, CalendarMutations)),
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.debug),
     )

@@ -84,6 +84,16 @@ class StepAssignment:
         return await _official(info, self.assignee_id)
 
 
+@strawberry.type(description="The time limit on a step, from the county's rule set (SPEC §2.4).")
+class Deadline:
+    working_days: int
+    counted_from: str = strawberry.field(description="activation, submission, or meeting (days before it).")
+    after_second_lapse: str = strawberry.field(description="remind_again or deemed_no_objection.")
+    article: str
+    problem: str | None = strawberry.field(description="Why there is no due time, e.g. a year with no "
+                                                       "holiday data yet.")
+
+
 @strawberry.type
 class ChainStep:
     id: relay.GlobalID
@@ -95,15 +105,27 @@ class ChainStep:
     rules: list[RuleCitation]
     activated_at: dt.datetime | None
     completed_at: dt.datetime | None
+    due_at: dt.datetime | None
+    deadline: Deadline | None
     row_id: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: models.ChainStep, assignee_count: int) -> ChainStep:
+        limit = row.deadline
         return cls(id=relay.GlobalID("ChainStep", str(row.id)), position=row.position, action=row.action,
                    state=row.state, alternatives=row.alternatives,
                    parallel=not row.alternatives and assignee_count > 1,
                    rules=[RuleCitation(rule=r["rule"], article=r["article"]) for r in row.rules],
-                   activated_at=row.activated_at, completed_at=row.completed_at, row_id=row.id)
+                   activated_at=row.activated_at, completed_at=row.completed_at, due_at=row.due_at,
+                   deadline=Deadline(working_days=limit["working_days"], counted_from=limit["counted_from"],
+                                     after_second_lapse=limit["second_lapse"], article=limit["article"],
+                                     problem=limit.get("problem")) if limit else None,
+                   row_id=row.id)
+
+    @strawberry.field(description="Active and past its due time.")
+    def overdue(self) -> bool:
+        return (self.state == d.StepState.ACTIVE and self.due_at is not None
+                and self.due_at < models.utcnow())
 
     @strawberry.field
     async def assignments(self, info: Info) -> list[StepAssignment]:
@@ -166,6 +188,7 @@ class Document(_RosterNode, relay.Node):
     classification: ClassificationEnum
     state: DocumentStateEnum
     requested_matters: list[str]
+    standing_meeting_on: dt.date | None
     leader_assigned: bool
     departmental_matter: bool
     attachments: list[Attachment]
@@ -185,6 +208,7 @@ class Document(_RosterNode, relay.Node):
             id=row.id, title=row.title, body=row.body, issuer=row.issuer, genre=row.genre, direction=row.direction,
             meeting=row.meeting, flags=[d.Flag(f) for f in row.flags], urgent=row.urgent,
             classification=row.classification, state=row.state, requested_matters=list(row.requested_matters),
+            standing_meeting_on=row.standing_meeting_on,
             leader_assigned=row.leader_assigned, departmental_matter=row.departmental_matter,
             attachments=[Attachment(name=a["name"], media_type=a["media_type"], size_bytes=a["size_bytes"],
                                     sha256=a["sha256"]) for a in row.attachments],
@@ -223,6 +247,17 @@ class Document(_RosterNode, relay.Node):
         steps = await info.context.loaders.steps_of_document.load((self.id, self.row.round))
         counts = await info.context.loaders.assignments_of_step.load_many([s.id for s in steps])
         return [ChainStep.from_row(step, len(assignments)) for step, assignments in zip(steps, counts, strict=True)]
+
+    @strawberry.field(description="Going to the standing meeting: were the reviews that count back from it "
+                                  "done in time (lulong-2018: no legality review in time, not tabled, 003 §61)? "
+                                  "Null when no limit counts back from a meeting.")
+    async def tableable(self, info: Info) -> bool | None:
+        steps = await info.context.loaders.steps_of_document.load((self.id, self.row.round))
+        limited = [s for s in steps if s.deadline and s.deadline.get("counted_from") == "meeting"]
+        if not limited:
+            return None
+        return all(s.state == d.StepState.DONE and s.due_at is not None and s.completed_at <= s.due_at
+                   for s in limited)
 
     @strawberry.field(description="Everything done on the document, oldest first.")
     async def history(self, info: Info) -> list[DocumentEvent]:
@@ -301,6 +336,8 @@ class DraftInput:
     departmental_matter: bool = strawberry.field(default=False,
                                                  description="Within the department's own remit.")
     meeting_chair_id: relay.GlobalID | None = None
+    standing_meeting_on: dt.date | None = strawberry.field(
+        default=None, description="The standing meeting it goes to; review limits count back from it.")
     attachments: list[AttachmentInput] = strawberry.field(default_factory=list)
 
 

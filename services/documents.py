@@ -51,8 +51,10 @@ from domain.documents import (
 from domain.errors import DomainError, ErrorCode
 from domain.roster import DepartmentKind, Role, local_date
 from domain.submission import Submission, check_submission
-from services import audit
+# Module import: services.deadlines imports this module too.
+from services import audit, deadlines, events
 from services.cover import roster_at
+from services.events import InboxEvent, InboxEventKind
 from services.signing_rules import SigningTables
 
 ROUTE_OF_REASON = {
@@ -107,6 +109,7 @@ class DraftFields:
     leader_assigned: bool = False
     departmental_matter: bool = False
     meeting_chair_id: int | None = None
+    standing_meeting_on: dt.date | None = None
     attachments: Sequence[dict] = ()
 
 
@@ -252,7 +255,7 @@ async def can_see(session, *, document: Document, official_id: int | None, at: d
 # ---------------------------------------------------------------- drafting and submission
 
 
-async def _lock_document(session: AsyncSession, document_id: int) -> Document:
+async def lock_document(session: AsyncSession, document_id: int) -> Document:
     stmt = select(Document).where(Document.id == document_id)
     if session.bind.dialect.name == "postgresql":
         stmt = stmt.with_for_update()
@@ -296,6 +299,7 @@ def _apply(document: Document, fields: DraftFields) -> None:
     document.leader_assigned = fields.leader_assigned
     document.departmental_matter = fields.departmental_matter
     document.meeting_chair_id = fields.meeting_chair_id
+    document.standing_meeting_on = fields.standing_meeting_on
     document.attachments = [dict(a) for a in fields.attachments]
 
 
@@ -320,7 +324,7 @@ async def create_draft(session: AsyncSession, *, drafted_by_id: int, fields: Dra
 
 async def update_draft(session: AsyncSession, *, document_id: int, official_id: int, fields: DraftFields,
                        actor: audit.Actor) -> Document:
-    document = await _lock_document(session, document_id)
+    document = await lock_document(session, document_id)
     if official_id != document.drafted_by_id:
         raise DomainError(ErrorCode.FORBIDDEN, "Only the drafter edits a draft.", field="documentId")
     if document.state not in (DocumentState.DRAFT, DocumentState.RETURNED):
@@ -341,7 +345,7 @@ async def update_draft(session: AsyncSession, *, document_id: int, official_id: 
 async def submit(session: AsyncSession, *, document_id: int, official_id: int, tables: SigningTables,
                  actor: audit.Actor, at: dt.datetime | None = None) -> Document:
     at = at or utcnow()
-    document = await _lock_document(session, document_id)
+    document = await lock_document(session, document_id)
     if official_id != document.drafted_by_id:
         raise DomainError(ErrorCode.FORBIDDEN, "The drafter submits the document.", field="documentId")
     if document.state not in (DocumentState.DRAFT, DocumentState.RETURNED):
@@ -362,14 +366,16 @@ async def submit(session: AsyncSession, *, document_id: int, official_id: int, t
         row = ChainStep(county_id=document.county_id, document_id=document.id, round=document.round,
                         position=position, action=step.plan.action, alternatives=step.plan.alternatives,
                         rules=[{"rule": r.rule, "article": r.article, "priority": r.priority} for r in step.plan.rules],
-                        state=StepState.ACTIVE if position == 1 else StepState.WAITING,
-                        activated_at=at if position == 1 else None)
+                        state=StepState.WAITING)
         session.add(row)
+        if position == 1:
+            await _activate(session, document, row, at)
         await session.flush()
         session.add_all(StepAssignment(county_id=document.county_id, step_id=row.id, document_id=document.id,
                                        role=role, assignee_id=official) for role, official in step.assignees)
     await session.flush()
-    await _event(session, document, "submitted", actor_id=official_id, at=at)
+    await record_event(session, document, "submitted", actor_id=official_id, at=at)
+    await _tell_waiting(session, document, (await current_steps(session, document))[0], InboxEventKind.NEW_ITEM, at)
     await audit.record(session, county_id=document.county_id, actor=actor, action="document.submit",
                        entity="document", entity_id=document.id, before=before, after=audit.as_record(document))
     return document
@@ -378,7 +384,7 @@ async def submit(session: AsyncSession, *, document_id: int, official_id: int, t
 # ---------------------------------------------------------------- acting on the chain
 
 
-async def _event(session, document: Document, kind: str, *, actor_id: int | None, at: dt.datetime,
+async def record_event(session, document: Document, kind: str, *, actor_id: int | None, at: dt.datetime,
                  step: ChainStep | None = None, assignment: StepAssignment | None = None,
                  on_behalf_of_id: int | None = None, route: Route | None = None,
                  opinion: str | None = None) -> DocumentEvent:
@@ -388,6 +394,22 @@ async def _event(session, document: Document, kind: str, *, actor_id: int | None
     session.add(event)
     await session.flush()
     return event
+
+
+async def _tell_waiting(session, document: Document, step: ChainStep, kind: InboxEventKind, at: dt.datetime,
+                        note: str = "") -> None:
+    """Tell everyone the step waits for that their inbox changed (once the transaction commits)."""
+    for assignment in await _assignments(session, step):
+        if assignment.state == AssignmentState.WAITING:
+            await events.publish(session, InboxEvent(kind=kind, county_id=document.county_id,
+                                                     official_id=assignment.assignee_id, document_id=document.id,
+                                                     step_id=step.id, at=at, note=note))
+
+
+async def _activate(session, document: Document, step: ChainStep, at: dt.datetime) -> None:
+    """The step now waits for its people; its clock starts (services.deadlines)."""
+    step.state, step.activated_at, step.completed_at = StepState.ACTIVE, at, None
+    await deadlines.start_clock(session, document=document, step=step, at=at)
 
 
 async def current_steps(session, document: Document) -> list[ChainStep]:
@@ -435,7 +457,7 @@ async def act(session: AsyncSession, *, document_id: int, official_id: int, verd
               on_behalf_of_id: int | None = None, at: dt.datetime | None = None) -> StepAssignment:
     """Approve, dissent or sign on the active step, in person or for someone covered right now."""
     at = at or utcnow()
-    document = await _lock_document(session, document_id)
+    document = await lock_document(session, document_id)
     if document.state not in (DocumentState.IN_PROGRESS, DocumentState.SIGNED):
         raise DomainError(ErrorCode.WRONG_STATE, f"The document is {document.state.value}.", field="documentId")
     steps = await current_steps(session, document)
@@ -454,10 +476,10 @@ async def act(session: AsyncSession, *, document_id: int, official_id: int, verd
     assignment.acted_by_id, assignment.route, assignment.opinion, assignment.acted_at = (
         official_id, standing.route, text, at)
     await session.flush()
-    await _event(session, document, assignment.state.value, actor_id=official_id, at=at, step=step,
+    await record_event(session, document, assignment.state.value, actor_id=official_id, at=at, step=step,
                  assignment=assignment, on_behalf_of_id=assignment.assignee_id if standing.cover else None,
                  route=standing.route, opinion=text)
-    await _advance(session, document, steps, step, at)
+    await advance(session, document, steps, step, at)
     await audit.record(session, county_id=document.county_id, actor=actor, action=f"document.{verdict.value}",
                        entity="step_assignment", entity_id=assignment.id,
                        after={"document_id": document.id, "step": step.action.value,
@@ -506,7 +528,7 @@ def _opinion(document: Document, verdict: Verdict, opinion: str | None, circled:
                       field="opinion")
 
 
-async def _advance(session, document: Document, steps: list[ChainStep], step: ChainStep, at: dt.datetime) -> None:
+async def advance(session, document: Document, steps: list[ChainStep], step: ChainStep, at: dt.datetime) -> None:
     assignments = await _assignments(session, step)
     acted = [a for a in assignments if a.state != AssignmentState.WAITING]
     if step.alternatives and acted:
@@ -518,18 +540,20 @@ async def _advance(session, document: Document, steps: list[ChainStep], step: Ch
     step.state, step.completed_at = StepState.DONE, at
     if step.action == Action.SIGN:
         document.state, document.signed_at = DocumentState.SIGNED, at
-        await _event(session, document, "issued", actor_id=None, at=at, step=step)
+        await record_event(session, document, "issued", actor_id=None, at=at, step=step)
     following = [s for s in steps if s.position > step.position and s.state == StepState.WAITING]
     if following:
-        following[0].state, following[0].activated_at = StepState.ACTIVE, at
+        await _activate(session, document, following[0], at)
     await session.flush()
+    if following:
+        await _tell_waiting(session, document, following[0], InboxEventKind.NEW_ITEM, at)
 
 
 async def urgent_sign(session: AsyncSession, *, document_id: int, official_id: int, consent_note: str,
                       tables: SigningTables, actor: audit.Actor, at: dt.datetime | None = None) -> Document:
     """Urgent, and the signer unreachable: proceed on their oral consent; they countersign later (000 §45)."""
     at = at or utcnow()
-    document = await _lock_document(session, document_id)
+    document = await lock_document(session, document_id)
     steps = await current_steps(session, document)
     step = next((s for s in steps if s.state == StepState.ACTIVE), None)
     if document.state != DocumentState.IN_PROGRESS or step is None or step.action != Action.SIGN:
@@ -556,16 +580,19 @@ async def urgent_sign(session: AsyncSession, *, document_id: int, official_id: i
     document.state, document.signed_at = DocumentState.SIGNED, at
     countersign = ChainStep(county_id=document.county_id, document_id=document.id, round=document.round,
                             position=max(s.position for s in steps) + 1, action=Action.COUNTERSIGN,
-                            alternatives=False, state=StepState.ACTIVE, activated_at=at,
+                            alternatives=False, state=StepState.WAITING,
                             rules=[{"rule": decision.rule.rule, "article": decision.rule.article,
                                     "priority": decision.rule.priority}])
     session.add(countersign)
+    await _activate(session, document, countersign, at)
     await session.flush()
     session.add_all(StepAssignment(county_id=document.county_id, step_id=countersign.id, document_id=document.id,
                                    role=a.role, assignee_id=a.assignee_id) for a in signers)
-    await _event(session, document, "signed_on_oral_consent", actor_id=official_id, at=at, step=step,
+    await session.flush()
+    await _tell_waiting(session, document, countersign, InboxEventKind.NEW_ITEM, at)
+    await record_event(session, document, "signed_on_oral_consent", actor_id=official_id, at=at, step=step,
                  opinion=consent_note.strip())
-    await _event(session, document, "issued", actor_id=None, at=at, step=step)
+    await record_event(session, document, "issued", actor_id=None, at=at, step=step)
     await audit.record(session, county_id=document.county_id, actor=actor, action="document.urgent_sign",
                        entity="document", entity_id=document.id,
                        after={"acted_by": official_id, "consent": consent_note.strip(), "rule": decision.rule.rule})
@@ -577,7 +604,7 @@ async def return_document(session: AsyncSession, *, document_id: int, official_i
                           at: dt.datetime | None = None) -> Document:
     """Send the document back to an earlier step, or to its drafter (``to_position`` None)."""
     at = at or utcnow()
-    document = await _lock_document(session, document_id)
+    document = await lock_document(session, document_id)
     if document.state != DocumentState.IN_PROGRESS:
         raise DomainError(ErrorCode.WRONG_STATE, f"The document is {document.state.value}.", field="documentId")
     if not reason.strip():
@@ -590,16 +617,22 @@ async def return_document(session: AsyncSession, *, document_id: int, official_i
                           field="toStep")
     reopened = [s for s in steps if to_position is not None and s.position >= to_position]
     for step in reopened:
-        step.state = StepState.ACTIVE if step.position == to_position else StepState.WAITING
-        step.activated_at = at if step.position == to_position else None
-        step.completed_at = None
+        if step.position == to_position:
+            await _activate(session, document, step, at)
+        else:
+            step.state, step.activated_at, step.completed_at, step.due_at = StepState.WAITING, None, None, None
         await session.execute(update(StepAssignment).where(StepAssignment.step_id == step.id).values(
             state=AssignmentState.WAITING, acted_by_id=None, route=None, opinion=None, acted_at=None))
     undone = [s.id for s in reopened] if to_position is not None else [s.id for s in steps]
     await session.execute(update(DocumentEvent).where(DocumentEvent.step_id.in_(undone)).values(undone=True))
     if to_position is None:
         document.state = DocumentState.RETURNED
-    await _event(session, document, "returned", actor_id=official_id, at=at, step=active,
+        await events.publish(session, InboxEvent(kind=InboxEventKind.RETURNED, county_id=document.county_id,
+                                                 official_id=document.drafted_by_id, document_id=document.id,
+                                                 step_id=None, at=at, note=reason.strip()))
+    else:
+        await _tell_waiting(session, document, reopened[0], InboxEventKind.RETURNED, at, note=reason.strip())
+    await record_event(session, document, "returned", actor_id=official_id, at=at, step=active,
                  on_behalf_of_id=standing.assignment.assignee_id if standing.cover else None,
                  route=standing.route, opinion=reason.strip())
     await audit.record(session, county_id=document.county_id, actor=actor, action="document.return",
@@ -612,16 +645,17 @@ async def withdraw(session: AsyncSession, *, document_id: int, official_id: int,
                    at: dt.datetime | None = None) -> Document:
     """Take back one's own last action (or the submission) before the next person acts."""
     at = at or utcnow()
-    document = await _lock_document(session, document_id)
+    document = await lock_document(session, document_id)
     last = (await session.execute(
         select(DocumentEvent).where(DocumentEvent.document_id == document.id, DocumentEvent.undone.is_(False),
-                                    DocumentEvent.kind.in_(_UNDOABLE | {"signed", "returned",
+                                    DocumentEvent.kind.in_(_UNDOABLE | {"signed", "returned", "deemed_no_objection",
                                                                         "signed_on_oral_consent"}))
         .order_by(DocumentEvent.id.desc()).limit(1))).scalar_one_or_none()
     if last is None or last.kind not in _UNDOABLE or last.actor_id != official_id:
         raise DomainError(ErrorCode.WRONG_STATE,
                           "Only your own last action can be withdrawn, and only before anyone acts after it.",
                           field="documentId")
+    active = next((s for s in await current_steps(session, document) if s.state == StepState.ACTIVE), None)
     if last.kind == "submitted":
         if document.state != DocumentState.IN_PROGRESS:
             raise DomainError(ErrorCode.WRONG_STATE, "The document is no longer in the flow.", field="documentId")
@@ -632,12 +666,16 @@ async def withdraw(session: AsyncSession, *, document_id: int, official_id: int,
         steps = await current_steps(session, document)
         for later in steps:
             if later.position > step.position and later.state == StepState.ACTIVE:
-                later.state, later.activated_at = StepState.WAITING, None
-        step.state, step.completed_at = StepState.ACTIVE, None
+                later.state, later.activated_at, later.due_at = StepState.WAITING, None, None
+        if step.state != StepState.ACTIVE:
+            await _activate(session, document, step, at)
         assignment.state, assignment.acted_by_id, assignment.route = AssignmentState.WAITING, None, None
         assignment.opinion, assignment.acted_at = None, None
     last.undone = True
-    await _event(session, document, "withdrawn", actor_id=official_id, at=at)
+    if active is not None and (document.state == DocumentState.DRAFT or active.state != StepState.ACTIVE):
+        # Those the active step waited for lose the item: the submission, or the step before, is taken back.
+        await _tell_waiting(session, document, active, InboxEventKind.WITHDRAWN, at)
+    await record_event(session, document, "withdrawn", actor_id=official_id, at=at)
     await audit.record(session, county_id=document.county_id, actor=actor, action="document.withdraw",
                        entity="document", entity_id=document.id, after={"withdrew": last.kind, "by": official_id})
     return document
@@ -650,7 +688,7 @@ async def reassign(session: AsyncSession, *, assignment_id: int, official_id: in
     assignment = await session.get(StepAssignment, assignment_id)
     if assignment is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such assignment.", field="assignmentId")
-    document = await _lock_document(session, assignment.document_id)
+    document = await lock_document(session, assignment.document_id)
     if official_id not in await office_staff(session, document.county_id, local_date(at)):
         raise DomainError(ErrorCode.FORBIDDEN, "Only the government office reassigns.", field="assignmentId")
     if assignment.state != AssignmentState.WAITING:
@@ -663,7 +701,11 @@ async def reassign(session: AsyncSession, *, assignment_id: int, official_id: in
     previous = assignment.assignee_id
     assignment.assignee_id = target.id
     await session.flush()
-    await _event(session, document, "reassigned", actor_id=official_id, at=at, assignment=assignment,
+    for kind, official in ((InboxEventKind.WITHDRAWN, previous), (InboxEventKind.NEW_ITEM, target.id)):
+        await events.publish(session, InboxEvent(kind=kind, county_id=document.county_id, official_id=official,
+                                                 document_id=document.id, step_id=assignment.step_id, at=at,
+                                                 note=reason.strip()))
+    await record_event(session, document, "reassigned", actor_id=official_id, at=at, assignment=assignment,
                  on_behalf_of_id=previous, opinion=reason.strip())
     await audit.record(session, county_id=document.county_id, actor=actor, action="document.reassign",
                        entity="step_assignment", entity_id=assignment.id,

@@ -26,7 +26,7 @@ async def covered_now(session, *, county_id: int, official_id: int, at: dt.datet
 
 
 def waiting(*, county_id: int, assignee_ids: set[int] | None, urgent: bool | None = None,
-            genre: Genre | None = None) -> Select:
+            genre: Genre | None = None, overdue_at: dt.datetime | None = None) -> Select:
     """Assignments on active steps of live documents; ``assignee_ids`` None means county-wide."""
     stmt = (
         select(StepAssignment)
@@ -46,7 +46,15 @@ def waiting(*, county_id: int, assignee_ids: set[int] | None, urgent: bool | Non
         stmt = stmt.where(Document.urgent.is_(urgent))
     if genre is not None:
         stmt = stmt.where(Document.genre == genre)
+    if overdue_at is not None:
+        stmt = stmt.where(ChainStep.due_at < overdue_at)
     return stmt
+
+
+def has_overdue_step(now: dt.datetime):
+    """A document whose current step is past its due time (for county-wide lists)."""
+    return exists().where(ChainStep.document_id == Document.id, ChainStep.round == Document.round,
+                          ChainStep.state == StepState.ACTIVE, ChainStep.due_at < now)
 
 
 def visible_to(stmt: Select, *, official_id: int | None, sees_everything: bool) -> Select:

@@ -593,18 +593,24 @@ async def _require_no_cover_cycle(session: AsyncSession, official: Official, act
 
 
 async def cancel_absence(session: AsyncSession, *, absence_id: int, actor: audit.Actor) -> Absence:
-    absence = await session.get(Absence, absence_id)
-    if absence is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such absence.", field="absenceId")
-    await lock_county(session, absence.county_id)
-    if absence.cancelled_at is not None:
-        raise DomainError(ErrorCode.ALREADY_ENDED, "This absence is already cancelled.", field="absenceId")
-    before = audit.as_record(absence)
-    absence.cancelled_at = utcnow()
+    return await _cancel(session, Absence, absence_id, field="absenceId", actor=actor)
+
+
+async def _cancel(session: AsyncSession, model, row_id: int, *, field: str, actor: audit.Actor):
+    """Cancel an absence or entrustment: kept, marked cancelled, no longer in force."""
+    entity = model.__tablename__[:-1]
+    row = await session.get(model, row_id)
+    if row is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"No such {entity}.", field=field)
+    await lock_county(session, row.county_id)
+    if row.cancelled_at is not None:
+        raise DomainError(ErrorCode.ALREADY_ENDED, f"This {entity} is already cancelled.", field=field)
+    before = audit.as_record(row)
+    row.cancelled_at = utcnow()
     await session.flush()
-    await audit.record(session, county_id=absence.county_id, actor=actor, action="absence.cancel",
-                       entity="absence", entity_id=absence.id, before=before, after=audit.as_record(absence))
-    return absence
+    await audit.record(session, county_id=row.county_id, actor=actor, action=f"{entity}.cancel", entity=entity,
+                       entity_id=row.id, before=before, after=audit.as_record(row))
+    return row
 
 
 async def record_entrustment(session: AsyncSession, *, entrusted_id: int, starts_at: dt.datetime,
@@ -643,16 +649,4 @@ async def record_entrustment(session: AsyncSession, *, entrusted_id: int, starts
 
 
 async def cancel_entrustment(session: AsyncSession, *, entrustment_id: int, actor: audit.Actor) -> Entrustment:
-    entrustment = await session.get(Entrustment, entrustment_id)
-    if entrustment is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such entrustment.", field="entrustmentId")
-    await lock_county(session, entrustment.county_id)
-    if entrustment.cancelled_at is not None:
-        raise DomainError(ErrorCode.ALREADY_ENDED, "This entrustment is already cancelled.", field="entrustmentId")
-    before = audit.as_record(entrustment)
-    entrustment.cancelled_at = utcnow()
-    await session.flush()
-    await audit.record(session, county_id=entrustment.county_id, actor=actor, action="entrustment.cancel",
-                       entity="entrustment", entity_id=entrustment.id, before=before,
-                       after=audit.as_record(entrustment))
-    return entrustment
+    return await _cancel(session, Entrustment, entrustment_id, field="entrustmentId", actor=actor)

@@ -119,7 +119,8 @@ def live_server(settings: Settings, engine) -> Iterator[LiveServer]:
 
 
 @contextlib.contextmanager
-def server_process(settings: Settings, host: str = "127.0.0.1") -> Iterator[LiveServer]:
+def server_process(settings: Settings, host: str = "127.0.0.1",
+                   environment: dict[str, str] | None = None) -> Iterator[LiveServer]:
     """``python server.py`` in a process of its own, configured through the environment like production."""
     import os
     import subprocess
@@ -130,7 +131,7 @@ def server_process(settings: Settings, host: str = "127.0.0.1") -> Iterator[Live
         probe.bind((host, 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": settings.database_url, "SECRET_KEY": settings.secret_key,
-           "HOST": host, "PORT": str(port)}
+           "HOST": host, "PORT": str(port), **(environment or {})}
     root = Path(__file__).resolve().parent.parent
     process = subprocess.Popen([sys.executable, str(root / "server.py")], env=env, cwd=root,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

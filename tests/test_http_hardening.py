@@ -18,6 +18,7 @@ from websockets.exceptions import InvalidStatus
 import services.auth
 from config import Settings
 from server import create_app
+from tests.api import Api
 from tests.county import PASSWORD, build_county
 from tests.live_server import live_server  # noqa: F401 - the fixture
 
@@ -352,12 +353,15 @@ async def test_the_legacy_graphql_ws_subprotocol_is_refused(live_server, offered
     assert refused.value.response.status_code == 403
 
 
-async def test_graphql_transport_ws_is_accepted(live_server):
+async def test_graphql_transport_ws_is_accepted(live_server, sessions):
+    county = await build_county(sessions)
+    async with httpx.AsyncClient(base_url=live_server.base_url) as http:
+        token = await Api(http).login(county.account("DIR"), PASSWORD)
     async with websockets.connect(live_server.websocket_url,
                                   subprotocols=["graphql-ws", "graphql-transport-ws"], open_timeout=5) as ws:
         assert ws.subprotocol == "graphql-transport-ws"
         assert ws.response.headers["x-request-id"]
-        await ws.send(json.dumps({"type": "connection_init"}))
+        await ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}))
         assert json.loads(await ws.recv()) == {"type": "connection_ack"}
         await ws.send(json.dumps({"type": "subscribe", "id": "1", "payload": {"query": "{ __typename }"}}))
         assert json.loads(await ws.recv()) == {"type": "next", "id": "1", "payload": {"data": {"__typename": "Query"}}}

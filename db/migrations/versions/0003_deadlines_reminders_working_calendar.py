@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-22 15:08:29.227869
+Create Date: 2026-11-22 15:09:50.006763
 """
 
 from alembic import op
@@ -67,11 +67,17 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('deadline', sa.JSON(), nullable=True))
         batch_op.create_index(batch_op.f('ix_chain_steps_due_at'), ['due_at'], unique=False)
 
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('standing_meeting_on', sa.Date(), nullable=True))
+
     
 
 
 def downgrade() -> None:
     
+    with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.drop_column('standing_meeting_on')
+
     with op.batch_alter_table('chain_steps', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_chain_steps_due_at'))
         batch_op.drop_column('deadline')
