@@ -133,7 +133,15 @@ class DocumentQueries:
         connection = await paginate(session, stmt, order=[models.StepAssignment.id], first=first, after=after,
                                     to_node=lambda row: row)
         rows = [edge.node for edge in connection.edges]
-        # One batched load for the page's documents.
+        if rows:
+            # The page's steps, documents and drafters in one statement, for every field below to reuse.
+            page = (await session.execute(
+                select(models.ChainStep, models.Document, models.Official)
+                .join(models.Document, models.Document.id == models.ChainStep.document_id)
+                .join(models.Official, models.Official.id == models.Document.drafted_by_id)
+                .where(models.ChainStep.id.in_({row.step_id for row in rows})))).all()
+            for model, index in ((models.ChainStep, 0), (models.Document, 1), (models.Official, 2)):
+                ctx.loaders.prime(model, (entry[index] for entry in page))
         by_id = {d.id: d for d in await documents.load_many([row.document_id for row in rows])}
         for edge, row in zip(connection.edges, rows, strict=True):
             covered = row.assignee_id != me and row.assignee_id in routes

@@ -50,7 +50,7 @@ class Loaders:
         self.leader_in_charge = DataLoader(self._load_leader_in_charge)
         self.ab_partner = DataLoader(self._load_ab_partner)
         self.steps_of_document = DataLoader(self._load_steps_of_document)
-        self.assignments_of_step = DataLoader(self._children(StepAssignment, StepAssignment.step_id))
+        self.assignments_of_step = DataLoader(self._load_assignments_of_step)
         self.events_of_document = DataLoader(self._children(DocumentEvent, DocumentEvent.document_id))
         self.co_sponsors_of_document = DataLoader(self._load_co_sponsors)
 
@@ -76,6 +76,21 @@ class Loaders:
             return _group(rows, parent_ids, lambda row: getattr(row, parent_column.key))
 
         return load
+
+    def prime(self, model, rows) -> None:
+        """Rows already read (e.g. joined into a page query) need no second statement."""
+        loader = self.rows(model)
+        for row in rows:
+            loader.prime(row.id, row)
+
+    async def _load_assignments_of_step(self, step_ids: list[int]) -> list[list[StepAssignment]]:
+        """Each step's assignments with their assignees, in one statement."""
+        session = await self._session()
+        rows = (await session.execute(
+            select(StepAssignment, Official).join(Official, Official.id == StepAssignment.assignee_id)
+            .where(StepAssignment.step_id.in_(step_ids)).order_by(StepAssignment.id))).all()
+        self.prime(Official, (official for _, official in rows))
+        return _group((assignment for assignment, _ in rows), step_ids, lambda a: a.step_id)
 
     async def _load_steps_of_document(self, keys: list[tuple[int, int]]) -> list[list[ChainStep]]:
         """Each document's steps in the given round, in chain order."""

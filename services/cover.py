@@ -16,13 +16,6 @@ from domain.roster import local_date
 
 async def roster_at(session: AsyncSession, *, county_id: int, at: dt.datetime) -> RosterAt:
     on = local_date(at)
-    holdings = (
-        await session.execute(
-            select(Position.official_id, Position.role, Position.department_id, Position.deputy_rank).where(
-                Position.county_id == county_id, held_on(Position, on)
-            )
-        )
-    ).all()
     away = (
         await session.execute(
             select(Absence.id, Absence.official_id, Absence.acting_official_id).where(
@@ -30,6 +23,16 @@ async def roster_at(session: AsyncSession, *, county_id: int, at: dt.datetime) -
                 Absence.cancelled_at.is_(None),
                 Absence.starts_at <= at,
                 Absence.ends_at > at,
+            )
+        )
+    ).all()
+    if not away:
+        # Nobody is away: cover never comes into it, so the rest of the roster is not needed.
+        return RosterAt(holdings=(), away={}, ab_partner={})
+    holdings = (
+        await session.execute(
+            select(Position.official_id, Position.role, Position.department_id, Position.deputy_rank).where(
+                Position.county_id == county_id, held_on(Position, on)
             )
         )
     ).all()
