@@ -7,7 +7,7 @@ import contextvars
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -89,3 +89,14 @@ class ReadSession:
 
     async def close(self) -> None:
         await self._session.close()
+
+
+async def locked_row(session: AsyncSession, model, row_id: int):
+    """The row, locked for the rest of the transaction so writers of it queue (None if missing).
+
+    PostgreSQL takes a row lock; SQLite transactions already start as writers (BEGIN IMMEDIATE above).
+    """
+    stmt = select(model).where(model.id == row_id)
+    if session.bind.dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
+from db.engine import locked_row
 from db.models import Circulation, CirculationReader, InstructionRelay, Official, utcnow
 from domain.documents import Classification
 from domain.errors import DomainError, ErrorCode
@@ -54,10 +55,7 @@ async def start(session, *, county_id: int, started_by_id: int, title: str, sour
 
 
 async def _lock(session, circulation_id: int) -> Circulation:
-    stmt = select(Circulation).where(Circulation.id == circulation_id)
-    if session.bind.dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    circulation = (await session.execute(stmt)).scalar_one_or_none()
+    circulation = await locked_row(session, Circulation, circulation_id)
     if circulation is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such circulation.", field="circulationId")
     return circulation

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.engine import locked_row
 from db.models import (
     ChainStep,
     County,
@@ -256,10 +257,7 @@ async def can_see(session, *, document: Document, official_id: int | None, at: d
 
 
 async def lock_document(session: AsyncSession, document_id: int) -> Document:
-    stmt = select(Document).where(Document.id == document_id)
-    if session.bind.dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    document = (await session.execute(stmt)).scalar_one_or_none()
+    document = await locked_row(session, Document, document_id)
     if document is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such document.", field="documentId")
     return document

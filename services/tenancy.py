@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.engine import locked_row
 from db.models import County
 from domain.errors import DomainError, ErrorCode
 from domain.roster import RuleSet
@@ -12,14 +13,8 @@ from services import audit, signing_rules
 
 
 async def lock_county(session: AsyncSession, county_id: int) -> County:
-    """Serialise writers of one county for the rest of the transaction.
-
-    PostgreSQL takes a row lock; SQLite transactions already start as writers (db.engine).
-    """
-    stmt = select(County).where(County.id == county_id)
-    if session.bind.dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    county = (await session.execute(stmt)).scalar_one_or_none()
+    """Serialise writers of one county for the rest of the transaction."""
+    county = await locked_row(session, County, county_id)
     if county is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such county.", field="countyId")
     return county

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from strawberry.relay import to_base64
 
 from db.models import Reminder
 from domain.documents import Direction, Flag, Genre, Issuer
@@ -32,23 +33,29 @@ def end_of(day: dt.date) -> str:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), CST).astimezone(dt.timezone.utc).isoformat()
 
 
-async def co_signed_notice(sessions, county, *, at=THURSDAY) -> str:
-    """A notice from 教育局 with 城关镇 co-sponsoring, past the office's review: the co-sign step is active."""
+async def submitted(sessions, county, *, title: str, submitted_at: dt.datetime,
+                    reviews: tuple[tuple[str, dt.datetime], ...] = (), **fields) -> str:
+    """A 教育局 draft submitted at ``submitted_at``, then approved by each (official, time) in turn."""
     tables = SigningTables()
     async with sessions() as session, session.begin():
         draft = await documents.create_draft(session, drafted_by_id=county.officials["EDU"], actor=SYSTEM,
                                              fields=documents.DraftFields(
-                                                 title="关于冬季校园安全的通知", issuer=Issuer.COUNTY_GOVERNMENT,
-                                                 genre=Genre.NOTICE, direction=Direction.DOWNWARD,
-                                                 lead_department_id=county.departments["教育局"],
-                                                 co_sponsor_ids=[county.departments["城关镇"]]))
+                                                 title=title, issuer=Issuer.COUNTY_GOVERNMENT,
+                                                 genre=fields.pop("genre", Genre.NOTICE),
+                                                 direction=Direction.DOWNWARD,
+                                                 lead_department_id=county.departments["教育局"], **fields))
         await documents.submit(session, document_id=draft.id, official_id=county.officials["EDU"], tables=tables,
-                               actor=SYSTEM, at=at - dt.timedelta(hours=1))
-        await documents.act(session, document_id=draft.id, official_id=county.officials["DIR"],
-                            verdict=documents.Verdict.APPROVE, opinion="请会签", tables=tables, actor=SYSTEM, at=at)
-    from strawberry.relay import to_base64
-
+                               actor=SYSTEM, at=submitted_at)
+        for code, at in reviews:
+            await documents.act(session, document_id=draft.id, official_id=county.officials[code],
+                                verdict=documents.Verdict.APPROVE, opinion="同意", tables=tables, actor=SYSTEM, at=at)
     return to_base64("Document", draft.id)
+
+
+async def co_signed_notice(sessions, county, *, at=THURSDAY) -> str:
+    """A notice with 城关镇 co-sponsoring, past the office's review at ``at``: the co-sign step is active."""
+    return await submitted(sessions, county, title="关于冬季校园安全的通知", submitted_at=at - dt.timedelta(hours=1),
+                           reviews=(("DIR", at),), co_sponsor_ids=[county.departments["城关镇"]])
 
 
 async def chain_of(api, county, document):
@@ -142,22 +149,9 @@ async def test_a_year_without_holiday_data_leaves_the_step_without_a_due_time_an
 
 async def test_yanjin_a_document_decided_at_a_meeting_is_signed_within_7_working_days(api, sessions):
     county = await build_county(sessions, rule_set=RuleSet.YANJIN_2023)
-    tables = SigningTables()
-    async with sessions() as session, session.begin():
-        draft = await documents.create_draft(session, drafted_by_id=county.officials["EDU"], actor=SYSTEM,
-                                             fields=documents.DraftFields(
-                                                 title="常务会议决定事项的通知", issuer=Issuer.COUNTY_GOVERNMENT,
-                                                 genre=Genre.NOTICE, direction=Direction.DOWNWARD,
-                                                 lead_department_id=county.departments["教育局"],
-                                                 flags=[Flag.MEETING_DECIDED]))
-        await documents.submit(session, document_id=draft.id, official_id=county.officials["EDU"], tables=tables,
-                               actor=SYSTEM, at=THURSDAY)
-        await documents.act(session, document_id=draft.id, official_id=county.officials["DIR"],
-                            verdict=documents.Verdict.APPROVE, opinion="同意", tables=tables, actor=SYSTEM,
-                            at=THURSDAY + dt.timedelta(days=1))
-    from strawberry.relay import to_base64
-
-    sign = (await chain_of(api, county, to_base64("Document", draft.id)))["chain"][-1]
+    document = await submitted(sessions, county, title="常务会议决定事项的通知", submitted_at=THURSDAY,
+                               reviews=(("DIR", THURSDAY + dt.timedelta(days=1)),), flags=[Flag.MEETING_DECIDED])
+    sign = (await chain_of(api, county, document))["chain"][-1]
     # Counted from submission on Thursday Sep 24: Sep 28, 29, 30, Oct 8, 9, 10 (Saturday, swapped), 12.
     assert sign["deadline"]["article"] == "001 §22"
     assert dt.datetime.fromisoformat(sign["dueAt"]) == dt.datetime.fromisoformat(end_of(dt.date(2026, 10, 12)))
@@ -167,27 +161,15 @@ async def test_yanjin_a_document_decided_at_a_meeting_is_signed_within_7_working
 async def test_lulong_a_normative_document_is_tabled_only_with_legality_review_10_working_days_ahead(
         api, sessions, reviewed_on, tableable):
     county = await build_county(sessions, code="lulong", rule_set=RuleSet.LULONG_2018)
-    tables = SigningTables()
-    async with sessions() as session, session.begin():
-        draft = await documents.create_draft(session, drafted_by_id=county.officials["EDU"], actor=SYSTEM,
-                                             fields=documents.DraftFields(
-                                                 title="县义务教育阶段学校管理办法", issuer=Issuer.COUNTY_GOVERNMENT,
-                                                 genre=Genre.DECISION, direction=Direction.DOWNWARD,
-                                                 lead_department_id=county.departments["教育局"],
-                                                 flags=[Flag.NORMATIVE],
-                                                 standing_meeting_on=dt.date(2026, 10, 20)))
-        await documents.submit(session, document_id=draft.id, official_id=county.officials["EDU"], tables=tables,
-                               actor=SYSTEM, at=THURSDAY)
-        for code, day in (("DIR", dt.date(2026, 9, 28)), ("JUS", reviewed_on)):
-            await documents.act(session, document_id=draft.id, official_id=county.officials[code],
-                                verdict=documents.Verdict.APPROVE, opinion="同意", tables=tables, actor=SYSTEM,
-                                at=dt.datetime.combine(day, dt.time(10), CST))
-    from strawberry.relay import to_base64
-
+    document = await submitted(
+        sessions, county, title="县义务教育阶段学校管理办法", submitted_at=THURSDAY, genre=Genre.DECISION,
+        flags=[Flag.NORMATIVE], standing_meeting_on=dt.date(2026, 10, 20),
+        reviews=tuple((code, dt.datetime.combine(day, dt.time(10), CST))
+                      for code, day in (("DIR", dt.date(2026, 9, 28)), ("JUS", reviewed_on))))
     query = """query($id: ID!) { node(id: $id) { ... on Document { tableable
                chain { action dueAt deadline { article } } } } }"""
     token = await api.login(county.account("DIR"), PASSWORD)
-    data = (await api.ok(query, {"id": to_base64("Document", draft.id)}, token=token))["node"]
+    data = (await api.ok(query, {"id": document}, token=token))["node"]
     legal = next(s for s in data["chain"] if s["action"] == "LEGAL_REVIEW")
     # Ten working days before Tuesday Oct 20, over National Day and its swapped Saturday: Wed Sep 30.
     assert legal["deadline"]["article"] == "003 §61"
