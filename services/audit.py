@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import AuditEvent, utcnow
+from db.engine import locked_row
+from db.models import AuditEvent, County, utcnow
 
 GENESIS = "0" * 64
 
@@ -65,7 +66,10 @@ async def record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
-    """Append one event. Callers hold the county's write lock, so ``seq`` cannot race."""
+    """Append one event, holding the county's write lock so two writers cannot take the same ``seq``."""
+    if county_id is not None:
+        # Re-taking a lock the transaction holds already is free; most callers have it from the start.
+        await locked_row(session, County, county_id)
     last = (
         await session.execute(
             select(AuditEvent.seq, AuditEvent.hash)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 
 from db.engine import locked_row
-from db.models import Circulation, CirculationReader, InstructionRelay, Official, utcnow
+from db.models import Circulation, CirculationReader, County, InstructionRelay, Official, utcnow
 from domain.documents import Classification
 from domain.errors import DomainError, ErrorCode
 from domain.roster import local_date
@@ -55,6 +55,10 @@ async def start(session, *, county_id: int, started_by_id: int, title: str, sour
 
 
 async def _lock(session, circulation_id: int) -> Circulation:
+    unlocked = await session.get(Circulation, circulation_id)
+    if unlocked is not None:
+        # County first, as every writer does (services.documents.lock_document).
+        await locked_row(session, County, unlocked.county_id)
     circulation = await locked_row(session, Circulation, circulation_id)
     if circulation is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such circulation.", field="circulationId")

@@ -257,10 +257,13 @@ async def can_see(session, *, document: Document, official_id: int | None, at: d
 
 
 async def lock_document(session: AsyncSession, document_id: int) -> Document:
-    document = await locked_row(session, Document, document_id)
-    if document is None:
+    """The document, locked — after its county, the order every writer takes locks in, so none deadlock."""
+    unlocked = await session.get(Document, document_id)
+    if unlocked is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such document.", field="documentId")
-    return document
+    await locked_row(session, County, unlocked.county_id)
+    # Documents are never deleted: the row is there; the locked read refreshes it.
+    return await locked_row(session, Document, document_id)
 
 
 async def _check_departments(session, county_id: int, fields: DraftFields) -> None:

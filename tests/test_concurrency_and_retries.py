@@ -119,3 +119,15 @@ async def test_twenty_one_co_signers_acting_at_once_all_count_and_the_step_advan
         approvals = (await session.execute(select(func.count()).select_from(DocumentEvent).where(
             DocumentEvent.kind == "approved"))).scalar_one()
     assert approvals == CO_SIGNERS + 1
+
+
+async def test_ten_reviews_of_ten_documents_in_one_county_at_once_all_land_in_the_audit_chain(desk, api, sessions):
+    documents = [await desk.draft(title=f"通知{n}") for n in range(10)]
+    for document in documents:
+        await desk.do("EDU", SUBMIT, id=document)
+    token = await desk.token("DIR")
+    replies = await asyncio.gather(*(api.call(APPROVE, {"id": d, "opinion": "同意"}, token=token) for d in documents))
+    assert all(not r.errors and r.data["approveStep"]["__typename"] == "AssignmentPayload" for r in replies), replies
+    check = (await api.ok("{ verifyAuditChain { intact events } }",
+                          token=await api.login(desk.county.admin, "correct horse battery")))["verifyAuditChain"]
+    assert check["intact"] is True
