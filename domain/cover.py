@@ -105,10 +105,6 @@ class Cover:
     actor: int | None
     hops: tuple[Hop, ...] = field(default_factory=tuple)
 
-    @property
-    def acting_for_someone(self) -> bool:
-        return self.actor is not None and self.actor != self.target
-
 
 def who_acts_for(official_id: int, roster: RosterAt) -> Cover:
     actor, hops = _resolve(official_id, roster, visited={official_id})

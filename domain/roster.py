@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 
@@ -64,13 +64,6 @@ class AccountRole(str, enum.Enum):
     SYSTEM_ADMIN = "system_admin"
 
 
-def date_periods_overlap(
-    a_from: dt.date, a_to: dt.date | None, b_from: dt.date, b_to: dt.date | None
-) -> bool:
-    """Half-open date periods [from, to); an open end runs forever."""
-    return (b_to is None or a_from < b_to) and (a_to is None or b_from < a_to)
-
-
 def find_cover_cycle(named_acting: Mapping[int, int], start: int) -> list[int] | None:
     """Follow 'X names Y as acting' edges from ``start``; return the cycle if one closes.
 
@@ -87,10 +80,6 @@ def find_cover_cycle(named_acting: Mapping[int, int], start: int) -> list[int] |
         path.append(current)
         seen.add(current)
     return None
-
-
-def ordered_by_rank(official_ids: Iterable[int], rank_of: Mapping[int, int]) -> list[int]:
-    return sorted(official_ids, key=lambda official_id: (rank_of.get(official_id, 1 << 30), official_id))
 
 
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")

@@ -133,10 +133,6 @@ class OfficeHolders:
                 return self.principal_of[department_id]
         return None
 
-    def office_staff(self) -> set[int]:
-        return {official for d, official in self.principal_of.items()
-                if self.department_kind.get(d) == DepartmentKind.GOVERNMENT_OFFICE}
-
 
 async def office_holders(session, county_id: int, on: dt.date) -> OfficeHolders:
     positions = (await session.execute(
