@@ -69,6 +69,8 @@ class Settings:
     log_sql: bool = False
     # The deadline sweeper's period; 0 runs none in this process (tests drive sweeps themselves).
     sweep_seconds: float = 0.0
+    # Server processes `python server.py` starts (uvicorn workers); one per core is the usual choice.
+    workers: int = 1
 
     @property
     def access_token_lifetime(self) -> dt.timedelta:
@@ -91,4 +93,5 @@ class Settings:
             health_timeout_seconds=_positive_float("HEALTH_TIMEOUT_SECONDS", 3.0),
             log_sql=_flag("LOG_SQL", False),
             sweep_seconds=_positive_float("SWEEP_SECONDS", 60.0),
+            workers=_positive_int("WORKERS", 1),
         )

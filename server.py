@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import gc
 import logging
 import re
 import time
@@ -443,13 +444,32 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     return app
 
 
+def tune_garbage_collector() -> None:
+    """Keep the cyclic collector off the objects every request shares (schema, models, tables).
+
+    Measured with bench/profile.py, 16 inbox requests at once: full collections re-scanning those
+    long-lived objects took a quarter of each request's CPU (18.6 ms a request, 14.0 ms frozen).
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def app_from_env() -> Starlette:
+    """The served app, built in each server process (``uvicorn --factory server:app_from_env``)."""
+    settings = Settings.from_env()
+    configure_logging(settings.debug, settings.log_sql)
+    app = create_app(settings)
+    tune_garbage_collector()
+    return app
+
+
 def main() -> None:
     import uvicorn
 
     settings = Settings.from_env()
-    configure_logging(settings.debug, settings.log_sql)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
-                access_log=False)
+    # uvicorn starts several processes only from an import string, each building its own app.
+    uvicorn.run("server:app_from_env", factory=True, workers=settings.workers, host=settings.host,
+                port=settings.port, log_config=None, access_log=False)
 
 
 if __name__ == "__main__":

@@ -173,7 +173,7 @@ class Server:
 def start_app(url: str, port: int, workers: int, log: Path) -> Server:
     env = {**os.environ, "DATABASE_URL": sqlalchemy_url(url), "SWEEP_SECONDS": "86400", "HOST": "127.0.0.1",
            "PORT": str(port)}
-    command = [sys.executable, "-m", "uvicorn", "--factory", "bench.asgi:app", "--workers", str(workers),
+    command = [sys.executable, "-m", "uvicorn", "--factory", "server:app_from_env", "--workers", str(workers),
                "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
                                start_new_session=True)

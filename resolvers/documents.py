@@ -8,6 +8,7 @@ from typing import Annotated
 
 import strawberry
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 from strawberry.types import Info
@@ -126,29 +127,30 @@ class DocumentQueries:
             routes = await inbox_service.covered_now(session, county_id=county_id, official_id=me,
                                                      at=models.utcnow())
             assignees = {me, *routes}
-        stmt = inbox_service.waiting(county_id=county_id, assignee_ids=assignees, urgent=urgent, genre=genre,
-                                     overdue_at=models.utcnow() if overdue else None)
-        documents = ctx.loaders.rows(models.Document)
-
+        # The page with each item's step, document, drafter and assignee, in one statement, for the
+        # fields below to read from the loaders.
+        drafter, assignee = aliased(models.Official), aliased(models.Official)
+        stmt = (
+            inbox_service.waiting(county_id=county_id, assignee_ids=assignees, urgent=urgent, genre=genre,
+                                  overdue_at=models.utcnow() if overdue else None)
+            .add_columns(models.ChainStep, models.Document, drafter, assignee)
+            .join(drafter, drafter.id == models.Document.drafted_by_id)
+            .join(assignee, assignee.id == models.StepAssignment.assignee_id)
+        )
         connection = await paginate(session, stmt, order=[models.StepAssignment.id], first=first, after=after,
                                     to_node=lambda row: row)
         rows = [edge.node for edge in connection.edges]
-        if rows:
-            # The page's steps, documents and drafters in one statement, for every field below to reuse.
-            page = (await session.execute(
-                select(models.ChainStep, models.Document, models.Official)
-                .join(models.Document, models.Document.id == models.ChainStep.document_id)
-                .join(models.Official, models.Official.id == models.Document.drafted_by_id)
-                .where(models.ChainStep.id.in_({row.step_id for row in rows})))).all()
-            for model, index in ((models.ChainStep, 0), (models.Document, 1), (models.Official, 2)):
-                ctx.loaders.prime(model, (entry[index] for entry in page))
-        by_id = {d.id: d for d in await documents.load_many([row.document_id for row in rows])}
-        for edge, row in zip(connection.edges, rows, strict=True):
-            covered = row.assignee_id != me and row.assignee_id in routes
-            edge.node = s.InboxItem(assignment=s.StepAssignment.from_row(row),
-                                    document=s.Document.from_row(by_id[row.document_id]),
-                                    route=routes[row.assignee_id] if covered else service.Route.DIRECT,
-                                    step_row_id=row.step_id, on_behalf_of_id=row.assignee_id if covered else None)
+        loaders = ctx.loaders
+        loaders.prime(models.ChainStep, (row[1] for row in rows))
+        loaders.prime(models.Document, (row[2] for row in rows))
+        loaders.prime(models.Official, (official for row in rows for official in row[3:]))
+        for edge, (assignment, _step, document, _drafter, _assignee) in zip(connection.edges, rows, strict=True):
+            covered = assignment.assignee_id != me and assignment.assignee_id in routes
+            edge.node = s.InboxItem(assignment=s.StepAssignment.from_row(assignment),
+                                    document=s.Document.from_row(document),
+                                    route=routes[assignment.assignee_id] if covered else service.Route.DIRECT,
+                                    step_row_id=assignment.step_id,
+                                    on_behalf_of_id=assignment.assignee_id if covered else None)
         return connection
 
     @strawberry.field(description="May this official take this action on the document now? The matched row "

@@ -44,7 +44,10 @@ def _typed(value, column):
 
 async def paginate(session: ReadSession, stmt: Select, *, order: Sequence, first: int | None, after: str | None,
                    to_node: Callable) -> Connection:
-    """Page through ``stmt`` (selecting one ORM entity) in ``order``, the last column unique."""
+    """Page through ``stmt`` in ``order``, the last column unique.
+
+    ``stmt`` selects one ORM entity, whose rows ``to_node`` gets; or several (rows joined in for the
+    fields below), when ``to_node`` gets the whole row and the order columns belong to the first."""
     size = MAX_PAGE if first is None else first
     if not 0 <= size <= MAX_PAGE:
         raise public_error("BAD_USER_INPUT", f"'first' must be between 0 and {MAX_PAGE}.")
@@ -56,11 +59,14 @@ async def paginate(session: ReadSession, stmt: Select, *, order: Sequence, first
     page = stmt.order_by(*order)
     if after is not None:
         page = page.where(tuple_(*order) > tuple_(*_decode(after, order)))
-    rows = list((await session.execute(page.limit(size + 1))).scalars())
+    result = await session.execute(page.limit(size + 1))
+    single = len(stmt.column_descriptions) == 1
+    rows = list(result.scalars() if single else result.all())
     has_next = len(rows) > size
     rows = rows[:size]
     edges = [
-        Edge(cursor=_encode([getattr(row, column.key) for column in order]), node=to_node(row)) for row in rows
+        Edge(cursor=_encode([getattr(row if single else row[0], column.key) for column in order]), node=to_node(row))
+        for row in rows
     ]
     return Connection(
         edges=edges,
