@@ -88,7 +88,14 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=1, help="requests in flight at once")
     parser.add_argument("--pyinstrument", type=lambda p: __import__("pathlib").Path(p), default=None,
                         help="write a profile of the timed requests here (HTML if FILE ends in .html, else text)")
-    asyncio.run(main_async(parser.parse_args()))
+    args = parser.parse_args()
+    try:
+        import uvloop  # as uvicorn serves (uvicorn[standard])
+
+        uvloop.install()
+    except ImportError:
+        pass
+    asyncio.run(main_async(args))
 
 
 if __name__ == "__main__":

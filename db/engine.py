@@ -59,7 +59,7 @@ def create_engine(url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
     else:
-        engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        engine = create_async_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
     event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
     return engine
 

@@ -84,9 +84,7 @@ class InboxEvent:
     async def step(self, info: Info) -> s.ChainStep | None:
         if self.step_row_id is None:
             return None
-        row = await info.context.loaders.rows(models.ChainStep).load(self.step_row_id)
-        assignments = await info.context.loaders.assignments_of_step.load(row.id)
-        return s.ChainStep.from_row(row, len(assignments))
+        return s.ChainStep.from_row(await info.context.loaders.rows(models.ChainStep).load(self.step_row_id))
 
     @strawberry.field(description="Whose inbox it is when you receive it by cover.")
     async def on_behalf_of(self, info: Info) -> Official | None:

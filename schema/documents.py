@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from db import models
 from domain import documents as d
+from resolvers.loaders import now_or_later
 from schema.types import CoverResolution, Department, Official, _RosterNode
 
 IssuerEnum = strawberry.enum(d.Issuer, name="Issuer", description="In whose name (名义) the document goes out.")
@@ -29,10 +30,11 @@ RouteEnum = strawberry.enum(d.Route, name="ActionRoute",
                             description="In person (DIRECT) or covering for someone, and by which rule.")
 
 
-async def _official(info: Info, official_id: int | None) -> Official | None:
+def _official(info: Info, official_id: int | None) -> Official | None:
+    """The official now if this request has read the row (an awaitable otherwise: see ``now_or_later``)."""
     if official_id is None:
         return None
-    return Official.from_row(await info.context.loaders.official.load(official_id))
+    return now_or_later(info.context.loaders.official, official_id, Official.from_row)
 
 
 @strawberry.type(description="A row of the county's signing table that put a step on the chain.")
@@ -70,18 +72,18 @@ class StepAssignment:
                    step_id=row.step_id)
 
     @strawberry.field(description="The holder of the office the step waits for.")
-    async def assignee(self, info: Info) -> Official:
-        return await _official(info, self.assignee_id)
+    def assignee(self, info: Info) -> Official:
+        return _official(info, self.assignee_id)
 
     @strawberry.field
-    async def acted_by(self, info: Info) -> Official | None:
-        return await _official(info, self.acted_by_id)
+    def acted_by(self, info: Info) -> Official | None:
+        return _official(info, self.acted_by_id)
 
     @strawberry.field(description="Set when someone acted for the assignee (cover).")
-    async def on_behalf_of(self, info: Info) -> Official | None:
+    def on_behalf_of(self, info: Info) -> Official | None:
         if self.acted_by_id is None or self.acted_by_id == self.assignee_id:
             return None
-        return await _official(info, self.assignee_id)
+        return _official(info, self.assignee_id)
 
 
 @strawberry.type(description="The time limit on a step, from the county's rule set (SPEC §2.4).")
@@ -101,7 +103,6 @@ class ChainStep:
     action: ActionEnum
     state: StepStateEnum
     alternatives: bool = strawberry.field(description="Any one assignee completes the step (signing).")
-    parallel: bool = strawberry.field(description="Every assignee acts, in any order (a group).")
     rules: list[RuleCitation]
     activated_at: dt.datetime | None
     completed_at: dt.datetime | None
@@ -110,11 +111,10 @@ class ChainStep:
     row_id: strawberry.Private[int]
 
     @classmethod
-    def from_row(cls, row: models.ChainStep, assignee_count: int) -> ChainStep:
+    def from_row(cls, row: models.ChainStep) -> ChainStep:
         limit = row.deadline
         return cls(id=relay.GlobalID("ChainStep", str(row.id)), position=row.position, action=row.action,
                    state=row.state, alternatives=row.alternatives,
-                   parallel=not row.alternatives and assignee_count > 1,
                    rules=[RuleCitation(rule=r["rule"], article=r["article"]) for r in row.rules],
                    activated_at=row.activated_at, completed_at=row.completed_at, due_at=row.due_at,
                    deadline=Deadline(working_days=limit["working_days"], counted_from=limit["counted_from"],
@@ -127,10 +127,15 @@ class ChainStep:
         return (self.state == d.StepState.ACTIVE and self.due_at is not None
                 and self.due_at < models.utcnow())
 
+    @strawberry.field(description="Every assignee acts, in any order (a group).")
+    def parallel(self, info: Info) -> bool:
+        return now_or_later(info.context.loaders.assignments_of_step, self.row_id,
+                            lambda rows: not self.alternatives and len(rows) > 1)
+
     @strawberry.field
-    async def assignments(self, info: Info) -> list[StepAssignment]:
-        rows = await info.context.loaders.assignments_of_step.load(self.row_id)
-        return [StepAssignment.from_row(r) for r in rows]
+    def assignments(self, info: Info) -> list[StepAssignment]:
+        return now_or_later(info.context.loaders.assignments_of_step, self.row_id,
+                            lambda rows: [StepAssignment.from_row(r) for r in rows])
 
 
 @strawberry.type(description="A line of the document's history.")
@@ -144,12 +149,12 @@ class DocumentEvent:
     on_behalf_of_id: strawberry.Private[int | None]
 
     @strawberry.field
-    async def actor(self, info: Info) -> Official | None:
-        return await _official(info, self.actor_id)
+    def actor(self, info: Info) -> Official | None:
+        return _official(info, self.actor_id)
 
     @strawberry.field
-    async def on_behalf_of(self, info: Info) -> Official | None:
-        return await _official(info, self.on_behalf_of_id)
+    def on_behalf_of(self, info: Info) -> Official | None:
+        return _official(info, self.on_behalf_of_id)
 
 
 @strawberry.type(description="Someone a predicted step will wait for, and who would act if it reached them now.")
@@ -159,8 +164,8 @@ class PredictedAssignee:
     acting_now: CoverResolution
 
     @strawberry.field
-    async def official(self, info: Info) -> Official:
-        return await _official(info, self.official_id)
+    def official(self, info: Info) -> Official:
+        return _official(info, self.official_id)
 
 
 @strawberry.type(description="A step the county's table gives the document, before it is submitted.")
@@ -224,10 +229,10 @@ class Document(_RosterNode, relay.Node):
         return await visible_documents(info, [int(i) if i.isdigit() else None for i in node_ids])
 
     @strawberry.field
-    async def lead_department(self, info: Info) -> Department | None:
+    def lead_department(self, info: Info) -> Department | None:
         if self.lead_department_id is None:
             return None
-        return Department.from_row(await info.context.loaders.department.load(self.lead_department_id))
+        return now_or_later(info.context.loaders.department, self.lead_department_id, Department.from_row)
 
     @strawberry.field
     async def co_sponsors(self, info: Info) -> list[Department]:
@@ -235,18 +240,17 @@ class Document(_RosterNode, relay.Node):
         return [Department.from_row(row) for row in await info.context.loaders.department.load_many(ids)]
 
     @strawberry.field
-    async def drafted_by(self, info: Info) -> Official:
-        return await _official(info, self.drafted_by_id)
+    def drafted_by(self, info: Info) -> Official:
+        return _official(info, self.drafted_by_id)
 
     @strawberry.field(description="Set when the sender addressed a leader personally.")
-    async def addressed_to(self, info: Info) -> Official | None:
-        return await _official(info, self.addressed_to_id)
+    def addressed_to(self, info: Info) -> Official | None:
+        return _official(info, self.addressed_to_id)
 
     @strawberry.field(description="The current round's approval chain, in order.")
-    async def chain(self, info: Info) -> list[ChainStep]:
-        steps = await info.context.loaders.steps_of_document.load((self.id, self.row.round))
-        counts = await info.context.loaders.assignments_of_step.load_many([s.id for s in steps])
-        return [ChainStep.from_row(step, len(assignments)) for step, assignments in zip(steps, counts, strict=True)]
+    def chain(self, info: Info) -> list[ChainStep]:
+        return now_or_later(info.context.loaders.steps_of_document, (self.id, self.row.round),
+                            lambda steps: [ChainStep.from_row(step) for step in steps])
 
     @strawberry.field(description="Going to the standing meeting: were the reviews that count back from it "
                                   "done in time (lulong-2018: no legality review in time, not tabled, 003 §61)? "
@@ -282,14 +286,12 @@ class InboxItem:
     on_behalf_of_id: strawberry.Private[int | None]
 
     @strawberry.field
-    async def step(self, info: Info) -> ChainStep:
-        row = await info.context.loaders.rows(models.ChainStep).load(self.step_row_id)
-        assignments = await info.context.loaders.assignments_of_step.load(row.id)
-        return ChainStep.from_row(row, len(assignments))
+    def step(self, info: Info) -> ChainStep:
+        return now_or_later(info.context.loaders.rows(models.ChainStep), self.step_row_id, ChainStep.from_row)
 
     @strawberry.field(description="Whose item it is when you act by cover.")
-    async def on_behalf_of(self, info: Info) -> Official | None:
-        return await _official(info, self.on_behalf_of_id)
+    def on_behalf_of(self, info: Info) -> Official | None:
+        return _official(info, self.on_behalf_of_id)
 
 
 @strawberry.type(description="Whether an official may take an action on a document now, and why.")
@@ -301,8 +303,8 @@ class Explanation:
     on_behalf_of_id: strawberry.Private[int | None]
 
     @strawberry.field
-    async def on_behalf_of(self, info: Info) -> Official | None:
-        return await _official(info, self.on_behalf_of_id)
+    def on_behalf_of(self, info: Info) -> Official | None:
+        return _official(info, self.on_behalf_of_id)
 
 
 # ---------------------------------------------------------------- inputs and payloads
@@ -418,8 +420,8 @@ class CirculationReader:
     official_id: strawberry.Private[int]
 
     @strawberry.field
-    async def official(self, info: Info) -> Official:
-        return await _official(info, self.official_id)
+    def official(self, info: Info) -> Official:
+        return _official(info, self.official_id)
 
 
 @strawberry.type(description="An instruction relayed to a leader who had read before it was given.")
@@ -431,12 +433,12 @@ class InstructionRelay:
     circulation_id: strawberry.Private[int]
 
     @strawberry.field(name="from")
-    async def from_official(self, info: Info) -> Official:
-        return await _official(info, self.from_official_id)
+    def from_official(self, info: Info) -> Official:
+        return _official(info, self.from_official_id)
 
     @strawberry.field(name="to")
-    async def to_official(self, info: Info) -> Official:
-        return await _official(info, self.to_official_id)
+    def to_official(self, info: Info) -> Official:
+        return _official(info, self.to_official_id)
 
 
 @strawberry.type(description="An incoming document circulated to leaders for reading and instructions.")
