@@ -11,6 +11,7 @@ import re
 import time
 import uuid
 
+import orjson
 from cross_web import HTTPException
 from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import text
@@ -28,7 +29,14 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
 from config import Settings
-from db.engine import StatementCount, create_engine, is_sqlite, session_factory, statement_count
+from db.engine import (
+    StatementCount,
+    create_engine,
+    is_sqlite,
+    read_session_factory,
+    session_factory,
+    statement_count,
+)
 from db.listen import PgListener
 from policies import AccessControl
 from resolvers.context import Context
@@ -243,11 +251,13 @@ class QianfaGraphQL(GraphQL):
       (unparsable, invalid, bad variables: nothing executed) gets 400 without a ``data`` entry.
     """
 
-    def __init__(self, *, settings: Settings, sessions, access: AccessControl, tables: SigningTables,
+    def __init__(self, *, settings: Settings, sessions, read_sessions, access: AccessControl,
+                 tables: SigningTables,
                  hub: events.EventHub, **kwargs) -> None:
         super().__init__(build_schema(settings), **kwargs)
         self.settings = settings
         self.sessions = sessions
+        self.read_sessions = read_sessions
         self.access = access
         self.tables = tables
         self.hub = hub
@@ -326,10 +336,17 @@ class QianfaGraphQL(GraphQL):
             data.pop("data", None)
         return data
 
+    def encode_json(self, data: object) -> bytes:
+        # orjson: about a tenth of the standard encoder's time on an inbox page, and UTF-8 as is.
+        return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
     async def _authenticate(self, bearer: str | None) -> Principal | None:
         if bearer is None:
             return None
-        async with self.sessions() as session:
+        async with self.read_sessions() as session:
             return await authenticate(session, bearer=bearer, secret_key=self.settings.secret_key)
 
     async def _principal(self, request):
@@ -343,6 +360,7 @@ class QianfaGraphQL(GraphQL):
         common = dict(
             settings=self.settings,
             sessions=self.sessions,
+            read_sessions=self.read_sessions,
             access=self.access,
             tables=self.tables,
             request_id=request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex,
@@ -376,6 +394,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     graphql = QianfaGraphQL(
         settings=settings,
         sessions=sessions,
+        read_sessions=read_session_factory(engine),
         access=AccessControl(),
         tables=tables,
         hub=hub,

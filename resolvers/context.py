@@ -31,6 +31,7 @@ def public_error(code: str, message: str) -> GraphQLError:
 class Context:
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
+    read_sessions: async_sessionmaker[AsyncSession]
     access: AccessControl
     tables: SigningTables
     principal: Principal | None
@@ -45,7 +46,7 @@ class Context:
     async def session(self) -> ReadSession:
         """The request's read session, shared by all loaders (closed when the operation ends)."""
         if self._session is None:
-            self._session = ReadSession(self.sessions())
+            self._session = ReadSession(self.read_sessions())
         return self._session
 
     async def close(self) -> None:

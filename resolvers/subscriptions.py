@@ -59,7 +59,8 @@ class SocketContext(Context):
     @contextlib.asynccontextmanager
     async def event_reads(self) -> AsyncIterator[None]:
         """A fresh session and DataLoaders for one event, closed when the block ends."""
-        reads = Context(settings=self.settings, sessions=self.sessions, access=self.access, tables=self.tables,
+        reads = Context(settings=self.settings, sessions=self.sessions, read_sessions=self.read_sessions,
+                        access=self.access, tables=self.tables,
                         principal=self.principal, request_id=self.request_id, request=self.request,
                         response=self.response)
         _event_reads.set(reads)
