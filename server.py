@@ -44,6 +44,7 @@ from resolvers.subscriptions import SocketContext
 from schema import build_schema
 from services import deadlines, events, idempotency, signing_rules
 from services.auth import Principal, authenticate
+from services.cover import RosterCache
 from services.signing_rules import SigningTables
 
 access_log = logging.getLogger("qianfa.access")
@@ -258,6 +259,7 @@ class QianfaGraphQL(GraphQL):
         self.settings = settings
         self.sessions = sessions
         self.read_sessions = read_sessions
+        self.rosters = RosterCache()
         self.access = access
         self.tables = tables
         self.hub = hub
@@ -363,6 +365,7 @@ class QianfaGraphQL(GraphQL):
             read_sessions=self.read_sessions,
             access=self.access,
             tables=self.tables,
+            rosters=self.rosters,
             request_id=request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex,
             request=request,
             response=response,
@@ -459,6 +462,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.engine = engine
     app.state.settings = settings
     app.state.tables = tables
+    app.state.rosters = graphql.rosters
     app.state.events = hub
     return app
 

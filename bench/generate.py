@@ -98,7 +98,7 @@ TABLES = [
 COLUMNS = {m.__tablename__: tuple(c.key for c in m.__table__.columns) for m in TABLES}
 # The tuples built below follow these orders; a changed model fails here rather than loading garbage.
 EXPECTED = {
-    "counties": ("id", "code", "name", "rule_set", "created_at"),
+    "counties": ("id", "code", "name", "rule_set", "created_at", "roster_version"),
     "signing_rules": ("id", "county_id", "priority", "values"),
     "departments": ("id", "county_id", "name", "kind", "created_at"),
     "officials": ("id", "county_id", "code", "name", "rank_order", "retired_on", "created_at"),
@@ -344,7 +344,7 @@ class CountyBuilder:
     def build_roster(self) -> None:
         rng, r, cid = self.rng, self.roster, self.county_id
         name = f"基准{self.index:04d}县"
-        self.add("counties", (cid, self.code, name, self.rule_set.value, self.created))
+        self.add("counties", (cid, self.code, name, self.rule_set.value, self.created, 0))
         for row in read_table_file(self.rule_set):
             self.add("signing_rules", (self.ids.take("signing_rules"), cid, int(row[0]), json.dumps(row)))
         self.record(self.created, "county.create", "county", cid,

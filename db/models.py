@@ -86,6 +86,8 @@ class County(Base):
     name: Mapped[str] = mapped_column(String(200))
     rule_set: Mapped[RuleSet] = mapped_column(_enum(RuleSet, "rule_set"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Bumped by every roster change, read with the sign-in: cached cover lookups check it (services.cover).
+    roster_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Department(Base):

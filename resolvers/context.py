@@ -19,6 +19,7 @@ from policies import AccessControl
 from resolvers.loaders import Loaders
 from services.audit import Actor
 from services.auth import Principal
+from services.cover import RosterCache
 from services.signing_rules import SigningTables
 
 
@@ -34,6 +35,7 @@ class Context:
     read_sessions: async_sessionmaker[AsyncSession]
     access: AccessControl
     tables: SigningTables
+    rosters: RosterCache
     principal: Principal | None
     request_id: str
     request: object = None

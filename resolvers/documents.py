@@ -125,7 +125,8 @@ class DocumentQueries:
             if me is None:
                 raise public_error("FORBIDDEN", "This account is not an official's; it has no inbox.")
             routes = await inbox_service.covered_now(session, county_id=county_id, official_id=me,
-                                                     at=models.utcnow())
+                                                     at=models.utcnow(), rosters=ctx.rosters,
+                                                     roster_version=ctx.principal.roster_version)
             assignees = {me, *routes}
         # The page with each item's step, document, drafter and assignee, in one statement, for the
         # fields below to read from the loaders.

@@ -60,7 +60,7 @@ class SocketContext(Context):
     async def event_reads(self) -> AsyncIterator[None]:
         """A fresh session and DataLoaders for one event, closed when the block ends."""
         reads = Context(settings=self.settings, sessions=self.sessions, read_sessions=self.read_sessions,
-                        access=self.access, tables=self.tables,
+                        access=self.access, tables=self.tables, rosters=self.rosters,
                         principal=self.principal, request_id=self.request_id, request=self.request,
                         response=self.response)
         _event_reads.set(reads)
@@ -130,7 +130,8 @@ async def _for_subscriber(ctx: SocketContext, event: Event, me: int) -> InboxEve
     if event.official_id == me:
         route, on_behalf_of = Route.DIRECT, None
     else:
-        covered = await covered_now(session, county_id=event.county_id, official_id=me, at=models.utcnow())
+        covered = await covered_now(session, county_id=event.county_id, official_id=me, at=models.utcnow(),
+                                    rosters=ctx.rosters, roster_version=None)
         if event.official_id not in covered:
             return None
         route, on_behalf_of = covered[event.official_id], event.official_id

@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Account, ApiToken, Official, utcnow
+from db.models import Account, ApiToken, County, Official, utcnow
 from domain.errors import DomainError, ErrorCode
 from domain.roster import AccountRole
 from services import audit
@@ -39,6 +39,8 @@ class Principal:
     role: AccountRole
     county_id: int | None
     official_id: int | None
+    # The county's roster version when this request signed in (cached cover lookups check it).
+    roster_version: int | None = None
 
 
 def hash_password(password: str) -> str:
@@ -74,14 +76,10 @@ async def login(session: AsyncSession, *, username: str, password: str, secret_k
 
 async def authenticate(session: AsyncSession, *, bearer: str, secret_key: str) -> Principal | None:
     """The principal behind a bearer token, or None when it is unknown, expired or revoked."""
+    with_version = select(Account, County.roster_version).outerjoin(County, County.id == Account.county_id)
     if bearer.startswith(API_TOKEN_PREFIX):
-        account = (
-            await session.execute(
-                select(Account)
-                .join(ApiToken, ApiToken.account_id == Account.id)
-                .where(ApiToken.token_digest == _digest(bearer), ApiToken.revoked_at.is_(None))
-            )
-        ).scalar_one_or_none()
+        stmt = with_version.join(ApiToken, ApiToken.account_id == Account.id).where(
+            ApiToken.token_digest == _digest(bearer), ApiToken.revoked_at.is_(None))
     else:
         try:
             claims = jwt.decode(bearer, secret_key, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub"]})
@@ -89,10 +87,13 @@ async def authenticate(session: AsyncSession, *, bearer: str, secret_key: str) -
             return None
         if claims.get("typ") != "access":
             return None
-        account = await session.get(Account, int(claims["sub"]))
-    if account is None or not account.active:
+        stmt = with_version.where(Account.id == int(claims["sub"]))
+    found = (await session.execute(stmt)).one_or_none()
+    if found is None or not found.Account.active:
         return None
-    return _principal(account)
+    account, roster_version = found
+    return Principal(account.id, account.username, account.role, account.county_id, account.official_id,
+                     roster_version)
 
 
 async def create_api_token(session: AsyncSession, *, account_id: int, name: str,

@@ -9,13 +9,17 @@ from sqlalchemy import Select, exists, or_, select
 from db.models import ChainStep, Document, StepAssignment
 from domain.cover import HopOutcome, who_acts_for
 from domain.documents import AssignmentState, Classification, DocumentState, Genre, Route, StepState
-from services.cover import roster_at
+from services.cover import RosterCache
 from services.documents import ROUTE_OF_REASON
 
 
-async def covered_now(session, *, county_id: int, official_id: int, at: dt.datetime) -> dict[int, Route]:
-    """Everyone the official acts for at this instant, with the route (AB partner, presiding, …)."""
-    roster = await roster_at(session, county_id=county_id, at=at)
+async def covered_now(session, *, county_id: int, official_id: int, at: dt.datetime, rosters: RosterCache,
+                      roster_version: int | None) -> dict[int, Route]:
+    """Everyone the official acts for at this instant, with the route (AB partner, presiding, …).
+
+    ``roster_version`` is the county's as read with this request's sign-in (None: read the roster afresh).
+    """
+    roster = await rosters.roster_now(session, county_id=county_id, version=roster_version, at=at)
     covered: dict[int, Route] = {}
     for away_id in roster.away:
         cover = who_acts_for(away_id, roster)

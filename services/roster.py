@@ -18,6 +18,7 @@ from db.periods import held_on, overlapping
 from db.models import (
     AbPair,
     Absence,
+    County,
     Department,
     Entrustment,
     Official,
@@ -44,6 +45,12 @@ _COUNTY_LEADER_ROLES = frozenset({Role.MAGISTRATE, *VICE_MAGISTRATE_ROLES})
 
 
 # ---------------------------------------------------------------- lookups
+
+
+async def _lock_roster(session: AsyncSession, county_id: int) -> None:
+    """Serialise the county's writers, and tell cached cover lookups (services.cover) the roster changed."""
+    county = await lock_county(session, county_id)
+    county.roster_version = County.roster_version + 1
 
 
 async def _official(session: AsyncSession, official_id: int, field: str, county_id: int | None = None) -> Official:
@@ -105,7 +112,7 @@ async def _require_vice_magistrate(session: AsyncSession, official: Official, on
 
 async def add_official(session: AsyncSession, *, county_id: int, code: str, name: str, rank_order: int,
                        actor: audit.Actor) -> Official:
-    await lock_county(session, county_id)
+    await _lock_roster(session, county_id)
     code, name = code.strip(), name.strip()
     if not code:
         raise DomainError(ErrorCode.INVALID, "A staff code is required.", field="code")
@@ -131,7 +138,7 @@ async def _require_unique_code(session: AsyncSession, county_id: int, code: str)
 async def update_official(session: AsyncSession, *, official_id: int, actor: audit.Actor, code: str | None = None,
                           name: str | None = None, rank_order: int | None = None) -> Official:
     official = await _official(session, official_id, "id")
-    await lock_county(session, official.county_id)
+    await _lock_roster(session, official.county_id)
     before = audit.as_record(official)
     if code is not None and code.strip() != official.code:
         if not code.strip():
@@ -156,7 +163,7 @@ async def retire_official(session: AsyncSession, *, official_id: int, retired_on
                           actor: audit.Actor) -> Official:
     """Ends every position, portfolio and AB pair the official holds on ``retired_on``."""
     official = await _official(session, official_id, "id")
-    await lock_county(session, official.county_id)
+    await _lock_roster(session, official.county_id)
     if official.retired_on is not None:
         raise DomainError(ErrorCode.ALREADY_ENDED, f"{official.name} already retired.", field="id")
     open_positions = (
@@ -187,7 +194,7 @@ async def appoint(session: AsyncSession, *, official_id: int, role: Role, effect
     """
     official = await _official(session, official_id, "officialId")
     county_id = official.county_id
-    await lock_county(session, county_id)
+    await _lock_roster(session, county_id)
     if official.retired_on is not None:
         # Not only once retired: a position runs until further notice, so given to someone due to retire
         # it would outlast the retirement that ended all his others.
@@ -263,7 +270,7 @@ async def end_position(session: AsyncSession, *, position_id: int, effective_to:
     position = await session.get(Position, position_id)
     if position is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such position.", field="positionId")
-    await lock_county(session, position.county_id)
+    await _lock_roster(session, position.county_id)
     await _end_position(session, position, effective_to, actor)
     return position
 
@@ -345,7 +352,7 @@ async def _end_period(session: AsyncSession, row, on: dt.date, actor: audit.Acto
 
 async def create_department(session: AsyncSession, *, county_id: int, name: str, kind: DepartmentKind,
                             actor: audit.Actor) -> Department:
-    await lock_county(session, county_id)
+    await _lock_roster(session, county_id)
     name = await _unique_department_name(session, county_id, name)
     department = Department(county_id=county_id, name=name, kind=kind)
     session.add(department)
@@ -360,7 +367,7 @@ async def rename_department(session: AsyncSession, *, department_id: int, name: 
     department = await session.get(Department, department_id)
     if department is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such department.", field="id")
-    await lock_county(session, department.county_id)
+    await _lock_roster(session, department.county_id)
     before = audit.as_record(department)
     department.name = await _unique_department_name(session, department.county_id, name, department.id)
     await session.flush()
@@ -405,7 +412,7 @@ async def set_portfolio(session: AsyncSession, *, official_id: int, department_i
     """Make the VM's portfolio exactly ``department_ids`` from ``effective_from``."""
     official = await _official(session, official_id, "officialId")
     county_id = official.county_id
-    await lock_county(session, county_id)
+    await _lock_roster(session, county_id)
     _require_serving(official, effective_from, "officialId")
     until = await _require_vice_magistrate(session, official, effective_from, "officialId")
     wanted = list(dict.fromkeys(department_ids))
@@ -467,7 +474,7 @@ async def set_portfolio(session: AsyncSession, *, official_id: int, department_i
 async def pair_ab_partners(session: AsyncSession, *, official_a_id: int, official_b_id: int,
                            effective_from: dt.date, actor: audit.Actor) -> AbPair:
     a = await _official(session, official_a_id, "officialAId")
-    await lock_county(session, a.county_id)
+    await _lock_roster(session, a.county_id)
     if official_b_id == official_a_id:
         raise DomainError(ErrorCode.ACTING_FOR_SELF, "An official cannot be their own AB partner.",
                           field="officialBId")
@@ -500,7 +507,7 @@ async def end_ab_pair(session: AsyncSession, *, pair_id: int, effective_to: dt.d
     pair = await session.get(AbPair, pair_id)
     if pair is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such AB pair.", field="pairId")
-    await lock_county(session, pair.county_id)
+    await _lock_roster(session, pair.county_id)
     if pair.effective_to is not None and pair.effective_to <= effective_to:
         raise DomainError(ErrorCode.ALREADY_ENDED, f"This pair already ended on {pair.effective_to}.",
                           field="effectiveTo")
@@ -529,7 +536,7 @@ async def record_absence(session: AsyncSession, *, official_id: int, starts_at: 
                          reason: AbsenceReason, actor: audit.Actor, note: str = "",
                          acting_official_id: int | None = None) -> Absence:
     official = await _official(session, official_id, "officialId")
-    await lock_county(session, official.county_id)
+    await _lock_roster(session, official.county_id)
     _require_period(starts_at, ends_at)
     _require_serving(official, local_date(starts_at), "officialId")
     if acting_official_id is not None:
@@ -602,7 +609,7 @@ async def _cancel(session: AsyncSession, model, row_id: int, *, field: str, acto
     row = await session.get(model, row_id)
     if row is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"No such {entity}.", field=field)
-    await lock_county(session, row.county_id)
+    await _lock_roster(session, row.county_id)
     if row.cancelled_at is not None:
         raise DomainError(ErrorCode.ALREADY_ENDED, f"This {entity} is already cancelled.", field=field)
     before = audit.as_record(row)
@@ -618,7 +625,7 @@ async def record_entrustment(session: AsyncSession, *, entrusted_id: int, starts
     """The magistrate names the VM who presides when he and the executive VM are both away (000 §6)."""
     entrusted = await _official(session, entrusted_id, "entrustedId")
     county_id = entrusted.county_id
-    await lock_county(session, county_id)
+    await _lock_roster(session, county_id)
     _require_period(starts_at, ends_at)
     on = local_date(starts_at)
     _require_serving(entrusted, on, "entrustedId")

@@ -99,6 +99,7 @@ async def client(app, sessions):
         yield client
     # The next test's counties may reuse these ids (SQLite reuses freed row ids).
     app.state.tables.forget_all()
+    app.state.rosters.clear()
 
 
 @pytest.fixture

@@ -71,7 +71,9 @@ async def desk(served, sessions):
     county = await build_county(sessions)
     async with httpx.AsyncClient(base_url=live.base_url, timeout=WAIT) as http:
         yield LiveDesk(Api(http), county, live.websocket_url)
-    app.state.tables.forget_all()  # the next test's county may reuse this one's id (SQLite)
+    # The next test's county may reuse this one's id (SQLite).
+    app.state.tables.forget_all()
+    app.state.rosters.clear()
 
 
 def pk(global_id: str) -> int:

@@ -1,4 +1,4 @@
-"""inbox index: only waiting assignments, in id order per assignee
+"""inbox index: only waiting assignments, in id order per assignee; counties' roster version
 
 Revision ID: 0004
 Revises: 0003
@@ -18,6 +18,8 @@ WAITING = sa.text("state = 'waiting'")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('counties', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('roster_version', sa.Integer(), server_default='0', nullable=False))
     with op.batch_alter_table('step_assignments', schema=None) as batch_op:
         batch_op.drop_index('ix_assignments_waiting')
         batch_op.create_index('ix_assignments_waiting', ['county_id', 'assignee_id', 'id'], unique=False,
@@ -25,6 +27,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('counties', schema=None) as batch_op:
+        batch_op.drop_column('roster_version')
     with op.batch_alter_table('step_assignments', schema=None) as batch_op:
         batch_op.drop_index('ix_assignments_waiting')
         batch_op.create_index('ix_assignments_waiting', ['county_id', 'state', 'assignee_id'], unique=False)
