@@ -338,9 +338,10 @@ class QianfaGraphQL(GraphQL):
             data.pop("data", None)
         return data
 
-    def encode_json(self, data: object) -> bytes:
-        # orjson: about a tenth of the standard encoder's time on an inbox page, and UTF-8 as is.
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        # orjson: about a tenth of the standard encoder's time on an inbox page. Text, not bytes:
+        # WebSocket messages go out as text frames.
+        return orjson.dumps(data).decode()
 
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)

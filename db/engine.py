@@ -7,6 +7,8 @@ import contextvars
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -59,7 +61,10 @@ def create_engine(url: str) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
     else:
-        engine = create_async_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+        # orjson decodes the JSON columns (a step's rules and deadline, a document's attachments, …)
+        # in a fraction of the standard library's time.
+        engine = create_async_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True,
+                                     json_deserializer=orjson.loads)
     event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)
     return engine
 
