@@ -30,6 +30,7 @@ from strawberry.types.unset import UNSET
 
 from config import Settings
 from db.engine import (
+    ReadSession,
     StatementCount,
     create_engine,
     is_sqlite,
@@ -269,15 +270,17 @@ class QianfaGraphQL(GraphQL):
             if await self.pick_websocket_subprotocol(request) is None:
                 return await self.reject_websocket(request)
             return await super().run(request, context, root_value)
-
-        if request.method == "POST":
-            media, _ = parse_content_type(request.headers.get("content-type", ""))
-            if media != JSON:
-                raise HTTPException(415, "Send GraphQL requests as application/json.")
-            key = request.headers.get("idempotency-key")
-            if key is not None:
-                return await self._run_once(request, key, context, root_value)
-        return await self._run_http(request, context, root_value)
+        try:
+            if request.method == "POST":
+                media, _ = parse_content_type(request.headers.get("content-type", ""))
+                if media != JSON:
+                    raise HTTPException(415, "Send GraphQL requests as application/json.")
+                key = request.headers.get("idempotency-key")
+                if key is not None:
+                    return await self._run_once(request, key, context, root_value)
+            return await self._run_http(request, context, root_value)
+        finally:
+            await self._close_read_session(request)
 
     async def _run_once(self, request, key: str, context, root_value):
         """Idempotency-Key: the first answer is kept and replayed; nothing runs twice."""
@@ -285,6 +288,8 @@ class QianfaGraphQL(GraphQL):
             return _json_error(400, "BAD_IDEMPOTENCY_KEY",
                                f"An Idempotency-Key has 1 to {idempotency.MAX_KEY_LENGTH} printable characters.")
         principal = await self._principal(request)
+        # The claim below writes through a connection of its own (on SQLite, the one writer).
+        await self._close_read_session(request)
         if principal is None:
             # Anonymous requests can only sign in; there is nothing to replay.
             return await self._run_http(request, context, root_value)
@@ -352,12 +357,27 @@ class QianfaGraphQL(GraphQL):
         async with self.read_sessions() as session:
             return await authenticate(session, bearer=bearer, secret_key=self.settings.secret_key)
 
+    def _read_session(self, request) -> ReadSession:
+        """The request's one read session (one pooled connection): the sign-in check and every query
+        field use it; ``run`` closes it when the response is ready."""
+        state = request.scope.setdefault("state", {})
+        if "read_session" not in state:
+            state["read_session"] = ReadSession(self.read_sessions())
+        return state["read_session"]
+
+    async def _close_read_session(self, request) -> None:
+        read_session = request.scope.get("state", {}).pop("read_session", None)
+        if read_session is not None:
+            await read_session.close()
+
     async def _principal(self, request):
         """Who the bearer token says is asking; looked up once per request."""
-        if "principal" not in request.scope.setdefault("state", {}):
-            request.scope["state"]["principal"] = await self._authenticate(
-                bearer_token(request.headers.get("authorization")))
-        return request.scope["state"]["principal"]
+        state = request.scope.setdefault("state", {})
+        if "principal" not in state:
+            bearer = bearer_token(request.headers.get("authorization"))
+            state["principal"] = None if bearer is None else await authenticate(
+                self._read_session(request), bearer=bearer, secret_key=self.settings.secret_key)
+        return state["principal"]
 
     async def get_context(self, request, response) -> Context:
         common = dict(
@@ -374,7 +394,7 @@ class QianfaGraphQL(GraphQL):
         if self.is_websocket_request(request):
             # Built at the upgrade; signed in by connection_init (on_ws_connect) before any operation runs.
             return SocketContext(**common, principal=None, hub=self.hub)
-        return Context(**common, principal=await self._principal(request))
+        return Context(**common, principal=await self._principal(request), _session=self._read_session(request))
 
     async def on_ws_connect(self, context: SocketContext):
         """graphql-transport-ws connection_init: sign in with its payload, or close with 4403 Forbidden."""

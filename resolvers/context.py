@@ -59,6 +59,9 @@ class Context:
     @contextlib.asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One transaction per mutation: committed on success, rolled back on any error."""
+        # Give the read connection (the sign-in check's) back first: a request never holds two, so
+        # a burst of mutations cannot take every pooled connection and then wait for one more.
+        await self.close()
         self._after_commit.clear()
         async with self.sessions() as session, session.begin():
             yield session
