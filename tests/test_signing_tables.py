@@ -163,3 +163,18 @@ def test_a_row_naming_an_unknown_role_or_value_is_refused(row, column):
     with pytest.raises(InvalidRow) as refused:
         validate_row(row)
     assert refused.value.column == column
+
+
+def test_the_matcher_is_compiled_once_and_only_comparisons_and_the_registered_functions_are_accepted():
+    from policies.signing import _CompiledMatcher, one_of
+
+    functions = {"oneOf": one_of}
+    matcher = _CompiledMatcher("r_action == p_action and oneOf(r_role, p_role)", functions)
+    assert matcher.eval({"r_action": "sign", "p_action": "sign", "r_role": "magistrate",
+                         "p_role": "magistrate|executive_vice_magistrate"}) is True
+    assert matcher.eval({"r_action": "sign", "p_action": "sign", "r_role": "office_director",
+                         "p_role": "!office_director"}) is False
+    for hostile in ("__import__('os').system('true')", "r_action.__class__", "open('x')",
+                    "[x for x in r_action]", "oneOf(r_role, p_role) or eval(p_rule)"):
+        with pytest.raises(ValueError):
+            _CompiledMatcher(hostile, functions)
