@@ -254,8 +254,7 @@ class QianfaGraphQL(GraphQL):
     """
 
     def __init__(self, *, settings: Settings, sessions, read_sessions, access: AccessControl,
-                 tables: SigningTables,
-                 hub: events.EventHub, **kwargs) -> None:
+                 tables: SigningTables, hub: events.EventHub, **kwargs) -> None:
         super().__init__(build_schema(settings), **kwargs)
         self.settings = settings
         self.sessions = sessions
