@@ -121,3 +121,20 @@ async def create_system_admin(sessions, username: str = "root") -> str:
         await auth.create_account(session, username=username, password=PASSWORD, role=AccountRole.SYSTEM_ADMIN,
                                   county_id=None, actor=SYSTEM)
     return username
+
+
+async def submit_notices(sessions, county: County, count: int) -> None:
+    """``count`` notices from the education bureau, submitted: each waits for the office director's review."""
+    from domain.documents import Direction, Genre, Issuer
+    from services import documents
+    from services.signing_rules import SigningTables
+
+    tables = SigningTables()
+    async with sessions() as session, session.begin():
+        for n in range(count):
+            fields = documents.DraftFields(title=f"通知{n}", issuer=Issuer.COUNTY_GOVERNMENT, genre=Genre.NOTICE,
+                                           direction=Direction.DOWNWARD, lead_department_id=county.departments["教育局"])
+            draft = await documents.create_draft(session, drafted_by_id=county.officials["EDU"], fields=fields,
+                                                 actor=SYSTEM)
+            await documents.submit(session, document_id=draft.id, official_id=county.officials["EDU"],
+                                   tables=tables, actor=SYSTEM)

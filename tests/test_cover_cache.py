@@ -12,13 +12,11 @@ import httpx
 import pytest
 
 from db import models
-from domain.documents import Direction, Genre, Issuer
 from domain.roster import AbsenceReason
 from server import create_app
-from services import documents, roster
-from services.signing_rules import SigningTables
+from services import roster
 from tests.api import Api
-from tests.county import PASSWORD, SYSTEM, build_county
+from tests.county import PASSWORD, SYSTEM, build_county, submit_notices
 
 INBOX = "{ inbox { edges { node { route onBehalfOf { code } } } } }"
 RECORD_ABSENCE = """mutation($input: RecordAbsenceInput!) { recordAbsence(input: $input) {
@@ -31,15 +29,7 @@ CANCEL_ABSENCE = """mutation($id: ID!) { cancelAbsence(input: {absenceId: $id}) 
 async def office(sessions):
     """Three notices waiting for the office director's review."""
     county = await build_county(sessions)
-    tables = SigningTables()
-    async with sessions() as session, session.begin():
-        for n in range(3):
-            fields = documents.DraftFields(title=f"通知{n}", issuer=Issuer.COUNTY_GOVERNMENT, genre=Genre.NOTICE,
-                                           direction=Direction.DOWNWARD, lead_department_id=county.departments["教育局"])
-            draft = await documents.create_draft(session, drafted_by_id=county.officials["EDU"], fields=fields,
-                                                 actor=SYSTEM)
-            await documents.submit(session, document_id=draft.id, official_id=county.officials["EDU"],
-                                   tables=tables, actor=SYSTEM)
+    await submit_notices(sessions, county, 3)
     return county
 
 

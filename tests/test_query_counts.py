@@ -11,7 +11,7 @@ import pytest
 
 from domain.roster import Role
 from services import roster
-from tests.county import PASSWORD, SYSTEM, build_county
+from tests.county import PASSWORD, SYSTEM, build_county, submit_notices
 
 NESTED = """
 query($first: Int!) {
@@ -85,23 +85,13 @@ async def test_the_inbox_costs_the_same_for_2_items_as_for_25(api, sessions, cap
     """At most six statements whatever the page size; with the director away his first deputy's inbox
     holds the director's items too. The first request reads the roster for cover; later ones find it
     cached in the server process (until the roster changes)."""
-    from domain.documents import Direction, Genre, Issuer
     from domain.roster import AbsenceReason
-    from services import documents
-    from services.signing_rules import SigningTables
 
     county = await build_county(sessions)
-    tables = SigningTables()
-    async with sessions() as session, session.begin():
-        for n in range(25):
-            fields = documents.DraftFields(title=f"通知{n}", issuer=Issuer.COUNTY_GOVERNMENT, genre=Genre.NOTICE,
-                                           direction=Direction.DOWNWARD, lead_department_id=county.departments["教育局"])
-            draft = await documents.create_draft(session, drafted_by_id=county.officials["EDU"], fields=fields,
-                                                 actor=SYSTEM)
-            await documents.submit(session, document_id=draft.id, official_id=county.officials["EDU"],
-                                   tables=tables, actor=SYSTEM)
-        if director_away:
-            start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+    await submit_notices(sessions, county, 25)
+    if director_away:
+        start = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)
+        async with sessions() as session, session.begin():
             await roster.record_absence(session, official_id=county.officials["DIR"], starts_at=start,
                                         ends_at=start + dt.timedelta(days=2), reason=AbsenceReason.STUDY,
                                         actor=SYSTEM)
