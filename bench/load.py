@@ -662,14 +662,18 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--pg-port", type=int, default=0)
     parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
+    run_on_uvloop(main_async(parser.parse_args()))
+
+
+def run_on_uvloop(main_coroutine) -> None:
+    """Run on uvloop when installed, as uvicorn serves (uvicorn[standard])."""
     try:
         import uvloop
 
         uvloop.install()
     except ImportError:
         pass
-    asyncio.run(main_async(args))
+    asyncio.run(main_coroutine)
 
 
 if __name__ == "__main__":

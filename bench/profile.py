@@ -15,11 +15,12 @@ import asyncio
 import json
 import statistics
 import time
+from pathlib import Path
 
 import httpx
 
 from bench.generate import DEFAULT_URL, OUT_DIR, asyncpg_url, sqlalchemy_url
-from bench.load import DETAIL, INBOX, LOGIN, make_plan
+from bench.load import DETAIL, INBOX, LOGIN, make_plan, run_on_uvloop
 from config import Settings
 from server import create_app, tune_garbage_collector
 
@@ -86,16 +87,9 @@ def main() -> None:
     parser.add_argument("--scenario", choices=["inbox", "detail"], default="inbox")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--concurrency", type=int, default=1, help="requests in flight at once")
-    parser.add_argument("--pyinstrument", type=lambda p: __import__("pathlib").Path(p), default=None,
+    parser.add_argument("--pyinstrument", type=Path, default=None,
                         help="write a profile of the timed requests here (HTML if FILE ends in .html, else text)")
-    args = parser.parse_args()
-    try:
-        import uvloop  # as uvicorn serves (uvicorn[standard])
-
-        uvloop.install()
-    except ImportError:
-        pass
-    asyncio.run(main_async(args))
+    run_on_uvloop(main_async(parser.parse_args()))
 
 
 if __name__ == "__main__":

@@ -108,8 +108,7 @@ class GovernanceMutations:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            county_id = _writable_county(ctx, input.county_id)
-            ctx.require(county_id, "signing_rules", "write", field="countyId")
+            county_id = _writable_county(ctx, input.county_id, "signing_rules")
             values = [str(input.priority), input.issuer, input.genre, input.direction, input.meeting, input.flag,
                       input.span, input.route, input.action, input.role, input.effect, input.rule, input.article]
             row = await signing_rules.add_rule(session, county_id=county_id, values=values, actor=ctx.actor)

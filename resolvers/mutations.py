@@ -39,7 +39,8 @@ async def _owned(session: AsyncSession, ctx: Context, model, global_id: relay.Gl
     return row
 
 
-def _writable_county(ctx: Context, county_id: relay.GlobalID | None) -> int:
+def _writable_county(ctx: Context, county_id: relay.GlobalID | None, obj: str = "roster") -> int:
+    """The county a write goes to (the one named, or the caller's own), if the caller may write ``obj`` there."""
     principal = ctx.require_principal()
     if county_id is None:
         if principal.county_id is None:
@@ -47,7 +48,7 @@ def _writable_county(ctx: Context, county_id: relay.GlobalID | None) -> int:
         chosen = principal.county_id
     else:
         chosen = decode_id(county_id, "County", "countyId")
-    ctx.require(chosen, "roster", "write", field="countyId")
+    ctx.require(chosen, obj, "write", field="countyId")
     return chosen
 
 
