@@ -1,4 +1,4 @@
-"""Approval chains planned from a signing-authority table (SPEC §2.2).
+"""Approval chains planned from a signing-authority table (docs/DOMAIN.md §3.2).
 
 The table is consulted through a ``decide`` function; this module only orders what it allows.
 """

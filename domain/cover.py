@@ -1,4 +1,4 @@
-"""Who acts for an absent official, and why (SPEC §1 "Who acts for whom").
+"""Who acts for an absent official, and why (docs/DOMAIN.md §2).
 
 The caller supplies the roster as it stands at one instant; this module decides.
 Each duty has its own line of candidates, because the duty passes on, not the person:

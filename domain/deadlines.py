@@ -1,4 +1,4 @@
-"""Time limits on chain steps (SPEC §2.4): which row of a rule set's deadline table applies to a step."""
+"""Time limits on chain steps (docs/DOMAIN.md §4): which row of a rule set's deadline table applies to a step."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Official documents (公文): the attributes that decide routing (SPEC §2), as plain values.
+"""Official documents (公文): the attributes that decide routing (docs/DOMAIN.md §3), as plain values.
 
 These are the *words* the signing-authority tables are written in; which words lead to which
 steps and signers is data, in policies/signing/<rule set>.csv, never here.
@@ -126,7 +126,7 @@ GROUP_ROLES = frozenset({ChainRole.VMS_INVOLVED, ChainRole.CO_SPONSOR})
 
 
 class Route(str, enum.Enum):
-    """How the acting official came to act: in person, or covering for someone (SPEC §1)."""
+    """How the acting official came to act: in person, or covering for someone (docs/DOMAIN.md §2)."""
 
     DIRECT = "direct"
     AB_PARTNER = "ab_partner"

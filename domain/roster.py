@@ -38,7 +38,7 @@ class Role(str, enum.Enum):
 # Roles held by one person at a time: county-wide, or per department.
 SOLE_COUNTY_ROLES = frozenset({Role.MAGISTRATE, Role.EXECUTIVE_VICE_MAGISTRATE})
 DEPARTMENT_ROLES = frozenset({Role.DEPARTMENT_PRINCIPAL, Role.DEPARTMENT_DEPUTY})
-# The executive VM is one of the vice magistrates (SPEC §1): portfolios and AB pairs apply to both.
+# The executive VM is one of the vice magistrates (docs/DOMAIN.md §2): portfolios and AB pairs apply to both.
 VICE_MAGISTRATE_ROLES = frozenset({Role.EXECUTIVE_VICE_MAGISTRATE, Role.VICE_MAGISTRATE})
 # When someone holds several positions, the first of these is the capacity others cover.
 ROLE_PRECEDENCE = (

@@ -1,4 +1,4 @@
-"""What a document must satisfy before it enters the flow (SPEC §2.1), with each county's article."""
+"""What a document must satisfy before it enters the flow (docs/DOMAIN.md §3.1), with each county's article."""
 
 from __future__ import annotations
 

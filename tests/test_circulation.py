@@ -1,4 +1,4 @@
-"""Incoming documents circulated to leaders for reading and instructions (SPEC §2.3, 003 §53)."""
+"""Incoming documents circulated to leaders for reading and instructions (docs/DOMAIN.md §3.3, 003 §53)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Working-day limits on chain steps, the office's reminders, and deemed no objection (SPEC §2.4)."""
+"""Working-day limits on chain steps, the office's reminders, and deemed no objection (docs/DOMAIN.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Documents through their chains, gated and routed by each county's signing table (SPEC §2)."""
+"""Documents through their chains, gated and routed by each county's signing table (docs/DOMAIN.md §3)."""
 
 from __future__ import annotations
 

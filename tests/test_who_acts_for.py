@@ -1,4 +1,4 @@
-"""Who acts for whom (SPEC §1), asked through GraphQL at a given instant."""
+"""Who acts for whom (docs/DOMAIN.md §2), asked through GraphQL at a given instant."""
 
 from __future__ import annotations
 
