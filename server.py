@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import datetime as dt
 import gc
 import logging
 import re
@@ -17,9 +18,12 @@ from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -33,6 +37,7 @@ from db.engine import (
     ReadSession,
     StatementCount,
     create_engine,
+    database_unavailable,
     is_sqlite,
     read_session_factory,
     session_factory,
@@ -43,6 +48,7 @@ from policies import AccessControl
 from resolvers.context import Context
 from resolvers.subscriptions import SocketContext
 from schema import build_schema
+from server_assets import GRAPHIQL_DIR, GRAPHIQL_PAGE
 from services import deadlines, events, idempotency, signing_rules
 from services.auth import Principal, authenticate
 from services.cover import RosterCache
@@ -58,6 +64,16 @@ current_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 
 JSON = "application/json"
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+
+# The GraphiQL page may load nothing from elsewhere: scripts and styles from this server only
+# (inline styles: GraphiQL sets them), fonts and icons inlined as data: URLs, requests (HTTP and
+# WebSocket) back to this server only.
+GRAPHIQL_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                "font-src 'self' data:; img-src 'self' data:; connect-src 'self'; "
+                "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+# Headers a browser front-end on another origin may send, and read, when its origin is allowed.
+CORS_REQUEST_HEADERS = ["authorization", "content-type", "idempotency-key", "x-request-id"]
+CORS_RESPONSE_HEADERS = ["x-request-id", "idempotent-replayed", "retry-after"]
 
 
 class RequestIdLogFilter(logging.Filter):
@@ -144,10 +160,13 @@ class RequestContextMiddleware:
 
         try:
             await self.app(scope, receive, send_with_headers)
-        except Exception:
+        except Exception as error:
             error_log.exception("unhandled error", extra={"request_id": request_id, "path": scope.get("path")})
             if scope["type"] != "http" or status != 0:
                 raise
+            if database_unavailable(error):
+                await _unavailable()(scope, receive, send_with_headers)
+                return
             await JSONResponse(
                 {"errors": [{"message": "Unexpected error.",
                              "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}}]},
@@ -239,6 +258,17 @@ def _json_error(status: int, code: str, message: str, headers: dict | None = Non
                         headers=headers)
 
 
+# Set in the request's state when a resolver failed because the database could not serve it now
+# (schema.QianfaSchema.process_errors): the whole answer is then a 503, never a masked 500.
+DATABASE_UNAVAILABLE = "database_unavailable"
+
+
+def _unavailable() -> JSONResponse:
+    """The database is out of connections, refusing them or not answering in time: retry later."""
+    return _json_error(503, "SERVICE_UNAVAILABLE", "The database could not serve this request in time; "
+                       "retry shortly (with the same Idempotency-Key for a change).", headers={"retry-after": "1"})
+
+
 class QianfaGraphQL(GraphQL):
     """Strawberry's ASGI view with our per-request context and the GraphQL-over-HTTP details it lacks.
 
@@ -263,6 +293,7 @@ class QianfaGraphQL(GraphQL):
         self.access = access
         self.tables = tables
         self.hub = hub
+        self.graphiql_page = GRAPHIQL_PAGE.read_text(encoding="utf-8")
 
     async def run(self, request, context=UNSET, root_value=UNSET):
         if self.is_websocket_request(request):
@@ -278,6 +309,12 @@ class QianfaGraphQL(GraphQL):
                 if key is not None:
                     return await self._run_once(request, key, context, root_value)
             return await self._run_http(request, context, root_value)
+        except Exception as error:
+            # The sign-in check or an Idempotency-Key claim found no connection (or no answer) in time.
+            if database_unavailable(error):
+                error_log.warning("database unavailable", extra={"error": f"{type(error).__name__}: {error}"[:500]})
+                return _unavailable()
+            raise
         finally:
             await self._close_read_session(request)
 
@@ -293,8 +330,10 @@ class QianfaGraphQL(GraphQL):
             # Anonymous requests can only sign in; there is nothing to replay.
             return await self._run_http(request, context, root_value)
         ids = {"account_id": principal.account_id, "key": key}
-        outcome = await idempotency.claim(self.sessions, **ids,
-                                          request_digest=idempotency.digest(await request.body()))
+        outcome = await idempotency.claim(
+            self.sessions, **ids, request_digest=idempotency.digest(await request.body()),
+            lease=dt.timedelta(seconds=self.settings.idempotency_lease_seconds),
+            lifetime=dt.timedelta(hours=self.settings.idempotency_key_hours))
         if outcome.claim == idempotency.Claim.REPLAY:
             return Response(outcome.body, status_code=outcome.status_code, media_type=JSON,
                             headers={"idempotent-replayed": "true"})
@@ -310,6 +349,10 @@ class QianfaGraphQL(GraphQL):
         except BaseException:
             await idempotency.release(self.sessions, **ids)
             raise
+        if response.status_code == 503:
+            # Nothing ran to completion: a retry must run it, not be replayed this answer.
+            await idempotency.release(self.sessions, **ids)
+            return response
         await idempotency.complete(self.sessions, **ids, status_code=response.status_code,
                                    body=bytes(response.body).decode())
         return response
@@ -322,6 +365,8 @@ class QianfaGraphQL(GraphQL):
                 # GraphQL over HTTP: a mutation over GET is 405 Method Not Allowed (strawberry says 400).
                 return PlainTextResponse(error.reason, status_code=405, headers={"allow": "POST"})
             raise
+        if request.scope.get("state", {}).get(DATABASE_UNAVAILABLE):
+            return _unavailable()
         media_type = getattr(request.state, "graphql_media_type", None)
         if (isinstance(response, Response) and not isinstance(response, StreamingResponse)
                 and media_type == GRAPHQL_RESPONSE_JSON
@@ -341,6 +386,11 @@ class QianfaGraphQL(GraphQL):
         if media_type == GRAPHQL_RESPONSE_JSON and request_error:
             data.pop("data", None)
         return data
+
+    async def render_graphql_ide(self, request) -> HTMLResponse:
+        # Our page, not strawberry's: strawberry's loads React and GraphiQL from a CDN, which a county
+        # intranet cannot reach; ours loads the copies vendored in server_assets/ (/static/graphiql/).
+        return HTMLResponse(self.graphiql_page, headers={"content-security-policy": GRAPHIQL_CSP})
 
     def encode_json(self, data: object) -> str:
         # orjson: about a tenth of the standard encoder's time on an inbox page. Text, not bytes:
@@ -410,7 +460,9 @@ class QianfaGraphQL(GraphQL):
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     owns_engine = engine is None
-    engine = engine or create_engine(settings.database_url)
+    engine = engine or create_engine(
+        settings.database_url, pool_size=settings.database_pool_size, pool_timeout=settings.database_pool_timeout,
+        connect_timeout=settings.database_connect_timeout, statement_timeout=settings.database_statement_timeout)
     sessions = session_factory(engine)
     tables = SigningTables()
     hub = events.EventHub()
@@ -453,12 +505,15 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             listener.on(signing_rules.CHANNEL, lambda payload: tables.forget(int(payload)))
             listener.on(events.CHANNEL, lambda payload: hub.deliver(events.InboxEvent.from_json(payload)))
             await listener.start()
-        sweeper = None
+        sweepers = []
         if settings.sweep_seconds > 0:
-            sweeper = asyncio.create_task(deadlines.run_sweeper(sessions, every_seconds=settings.sweep_seconds),
-                                          name="deadline-sweeper")
+            sweepers.append(asyncio.create_task(
+                deadlines.run_sweeper(sessions, every_seconds=settings.sweep_seconds), name="deadline-sweeper"))
+            sweepers.append(asyncio.create_task(idempotency.run_purger(
+                sessions, lifetime=dt.timedelta(hours=settings.idempotency_key_hours),
+                every_seconds=settings.sweep_seconds), name="idempotency-key-purger"))
         yield
-        if sweeper is not None:
+        for sweeper in sweepers:
             sweeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await sweeper
@@ -474,11 +529,18 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
             Route("/healthz", healthz, methods=["GET"]),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            # GraphiQL's scripts (4 MB, mostly graphiql.min.js: gzip sends a fifth of that).
+            Mount("/static/graphiql", GZipMiddleware(StaticFiles(directory=GRAPHIQL_DIR))),
         ],
         lifespan=lifespan,
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
+    if settings.cors_origins:
+        # Outermost, so every answer (a 413, a 500 with its request id) is readable by the allowed page.
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
+                           allow_methods=["GET", "POST", "OPTIONS"], allow_headers=CORS_REQUEST_HEADERS,
+                           expose_headers=CORS_RESPONSE_HEADERS, max_age=600)
     app.state.engine = engine
     app.state.settings = settings
     app.state.tables = tables

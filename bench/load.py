@@ -14,7 +14,11 @@ when the last one is answered), runs in turn:
   (``services.inbox.waiting``) installed in a schema of its own (``postgraphile_bench``);
 - ``detail``: ``node(id:)`` on a document with its chain, assignments and history;
 - ``sign``: ``signDocument`` on documents whose active step waits for the signer's signature (each
-  document signed once; the documents are shared out between the concurrency levels beforehand).
+  document signed once; the documents are shared out between the concurrency levels beforehand);
+- ``mixed`` (not in the default list; ``--scenarios mixed``): a busy county's traffic — of every five
+  requests, one ``createDraft`` (the inbox users, a few per county, drafting at once in their counties),
+  one ``signDocument`` (a draft instead once the level's share of documents is used up), two inbox
+  pages and one document detail.
 
 Every request is checked (HTTP 200, no GraphQL errors, a full page, a signature recorded). Reported
 per scenario and concurrency: throughput, p50/p95/p99/max latency, errors, and for the app the SQL
@@ -98,6 +102,12 @@ SIGN = """mutation Sign($id: ID!) {
     __typename
     ... on AssignmentPayload { assignment { state actedAt } document { state signedAt } }
     ... on MutationError { code message }
+  }
+}"""
+
+DRAFT = """mutation Draft($d: DraftInput!) {
+  createDraft(input: $d) {
+    __typename ... on DocumentPayload { document { id state } } ... on MutationError { code message }
   }
 }"""
 
@@ -432,6 +442,61 @@ class Sign(Scenario):
         return ok, None if ok else "not signed", None
 
 
+class Mixed(Scenario):
+    """Drafts, signatures and reads interleaved, as in a county office at its busiest."""
+
+    name = "mixed"
+
+    def __init__(self, users: list[dict], details: list[tuple[str, str]], signs: list[tuple[str, str]],
+                 tokens: dict[str, str]) -> None:
+        self.inbox = AppInbox(users, tokens)
+        self.detail = Detail(details, tokens)
+        self.sign = Sign(signs, tokens)
+        self.drafts = [({**JSON_HEADERS, "authorization": f"Bearer {tokens[u['username']]}"}) for u in users]
+
+    def _draft(self, i: int):
+        body = _body(DRAFT, {"d": {"title": f"关于做好第{i}号事项的通知", "issuer": "COUNTY_GOVERNMENT",
+                                   "genre": "NOTICE", "direction": "DOWNWARD"}})
+        return body, self.drafts[i % len(self.drafts)]
+
+    def request(self, i):
+        kind = i % 5
+        if kind == 0:
+            return self._draft(i)
+        if kind == 1:
+            return self.sign.request(i) or self._draft(i)
+        if kind == 4:
+            return self.detail.request(i)
+        return self.inbox.request(i)
+
+    def judge(self, body):
+        data = body.get("data") or {}
+        if "createDraft" in data and not body.get("errors"):
+            result = data["createDraft"]
+            ok = result["__typename"] == "DocumentPayload"
+            return ok, None if ok else f"mutation error: {result.get('code')}", None
+        if "signDocument" in data:
+            return self.sign.judge(body)
+        if "node" in data:
+            return self.detail.judge(body)
+        if "inbox" in data:
+            # Signatures move items on: a page may come back short, which is not an error here.
+            if (error := _graphql_error(body)) is not None:
+                return False, error, None
+            return True, None, len(data["inbox"]["edges"])
+        return False, _graphql_error(body) or "bad answer", None
+
+
+async def database_connections(url: str, database: str) -> int:
+    """Connections to the bench database other than this one (the app's pools and listeners)."""
+    connection = await asyncpg.connect(asyncpg_url(url))
+    try:
+        return await connection.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()", database)
+    finally:
+        await connection.close()
+
+
 def connections_by_process(port: int) -> dict[str, int]:
     """Which server process holds each of the driver's connections (``ss``), e.g. {"pid 123": 20, ...}."""
     try:
@@ -599,6 +664,8 @@ async def main_async(args) -> None:
         if "detail" in scenarios_wanted:
             scenarios.append((app.url, Detail(plan.details, tokens)))
         sign_share = len(plan.signs) // len(levels)
+        if "mixed" in scenarios_wanted and "sign" in scenarios_wanted:
+            raise SystemExit("mixed and sign share the documents waiting for a signature: run them separately")
         results = []
         deadline = time.monotonic() + args.time_limit
         for clients in levels:
@@ -609,6 +676,16 @@ async def main_async(args) -> None:
                 phase = await run_phase(base, scenario, clients, seconds=args.duration, warmup=args.warmup,
                                         max_requests=args.max_requests)
                 results.append(phase.summary())
+                print(table([results[-1]], {}).splitlines()[-1], flush=True)
+            if "mixed" in scenarios_wanted and time.monotonic() <= deadline:
+                share = plan.signs[:sign_share]
+                del plan.signs[:sign_share]
+                # No warm-up: drafts and signatures change the data being measured.
+                phase = await run_phase(app.url, Mixed(plan.inbox_users, plan.details, share, tokens), clients,
+                                        seconds=args.duration, warmup=0, max_requests=args.max_requests)
+                results.append(phase.summary())
+                # The app's pools keep what they opened: this is the most the phase held at once.
+                results[-1]["database_connections"] = await database_connections(url, database)
                 print(table([results[-1]], {}).splitlines()[-1], flush=True)
             if "sign" in scenarios_wanted and time.monotonic() <= deadline:
                 share = plan.signs[:sign_share]

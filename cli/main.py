@@ -19,7 +19,8 @@ from typing import Annotated, NoReturn, TypeVar
 
 import typer
 import yaml
-from sqlalchemy import select
+from rich.cells import cell_len
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -28,7 +29,7 @@ from cli.roster_formats import load_yaml, read_roster_file, to_csv, to_yaml
 from cli.roster_sync import export_roster, import_roster
 from config import Settings
 from db.engine import create_engine, session_factory
-from db.models import Account, ApiToken, County, Official
+from db.models import Account, ApiToken, County, Official, utcnow
 from domain.calendar import CalendarUnknown
 from domain.errors import DomainError, ErrorCode
 from domain.roster import LOCAL_TZ, AccountRole, RuleSet
@@ -114,9 +115,10 @@ async def _account(session: AsyncSession, username: str) -> Account:
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
-    return "\n".join("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip()
-                     for row in [headers, *rows])
+    """Columns aligned on a terminal: a Chinese character takes two cells (rich knows the widths)."""
+    widths = [max(cell_len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    return "\n".join("  ".join(str(cell) + " " * (width - cell_len(str(cell))) for cell, width in zip(row, widths))
+                     .rstrip() for row in [headers, *rows])
 
 
 # ---------------------------------------------------------------- db, demo
@@ -137,30 +139,52 @@ def db_upgrade() -> None:
 
 @app.command("seed-demo")
 def seed_demo_command(
-    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing if any county exists.")] = False,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Seed only if no county exists yet.")] = False,
+    reset: Annotated[bool, typer.Option("--reset", help="Delete the demo county and seed it afresh "
+                                                       "(its business trip and documents dated from today).")] = False,
 ) -> None:
-    """Create the demo county (db/demo_county.yaml) with its sign-ins, all sharing one password."""
-    async def work(engine: AsyncEngine, actor: Actor) -> demo.Seeded | None:
-        async with _transaction(engine) as session:
-            if if_empty and (await session.execute(select(County.id).limit(1))).first():
-                return None
-            return await demo.seed_demo(session, actor=actor)
+    """Create the demo county (db/demo_county.yaml), then tell how to sign in and what it shows now."""
+    if if_empty and reset:
+        _fail("Give --if-empty or --reset, not both.")
 
-    seeded = _run("seed-demo", work)
-    if seeded is None:
-        typer.echo("Counties exist already: the demo county was not seeded.")
+    async def work(engine: AsyncEngine, actor: Actor) -> tuple[demo.Seeded | None, demo.DemoStory | None]:
+        seeded = None
+        async with _transaction(engine) as session:
+            county = await demo.demo_county(session)
+            if reset and county is not None:
+                await demo.remove_demo_county(session, county=county, actor=actor)
+                county = None
+            any_county = (await session.execute(select(County.id).limit(1))).first()
+            if county is None and not (if_empty and any_county):
+                seeded = await demo.seed_demo(session, actor=actor)
+                county = seeded.county
+        if county is None:
+            return None, None
+        async with session_factory(engine)() as session:
+            return seeded, await demo.describe_demo(session, county=county, at=utcnow())
+
+    seeded, story = _run("seed-demo", work)
+    if story is None:
+        typer.echo("Counties exist already and none is the demo county: nothing was seeded.")
         return
-    county = seeded.county
-    typer.echo(f"Seeded the demo county {county.name} ({county.code}, rule set {county.rule_set.value}) "
-               f"with {seeded.changes} roster changes.")
-    typer.echo(f"Sign in with the password {seeded.password} as:")
+    county = story.county
+    if seeded is not None:
+        typer.echo(f"Seeded the demo county {county.name} ({county.code}, rule set {county.rule_set.value}) "
+                   f"with {seeded.changes} roster changes.")
+    else:
+        typer.echo(f"The demo county {county.name} ({county.code}) is there already "
+                   "(`qianfa seed-demo --reset` seeds it afresh).")
+    typer.echo(f"Sign in with the password {story.password} (as seeded) as:")
     typer.echo(textwrap.indent(_table(["USERNAME", "ROLE", "OFFICIAL"],
-                                      [[s.username, s.role.value, s.official or ""] for s in seeded.sign_ins]),
+                                      [[s.username, s.role.value, s.official or ""] for s in story.sign_ins]),
                                "  "))
-    typer.echo(seeded.business_trip)
-    typer.echo("Documents, one in each state:")
-    for title, where in seeded.documents.items():
-        typer.echo(f"  {title}: {where}")
+    typer.echo("Away now:" if story.away else
+               "Nobody is away now (the demo's business trip is over: `qianfa seed-demo --reset` starts a new one).")
+    for line in story.away:
+        typer.echo(f"  {line}")
+    typer.echo("Documents:")
+    for line in story.documents:
+        typer.echo(f"  {line}")
 
 
 # ---------------------------------------------------------------- roster
@@ -313,6 +337,26 @@ def county_create(
     typer.echo(f"Created county {county.code} ({county.name}) with the {county.rule_set.value} signing table.")
 
 
+@county_app.command("list")
+def county_list() -> None:
+    """List the counties: code, name, rule set, officials and accounts."""
+
+    async def work(engine: AsyncEngine, _actor: Actor):
+        async with _transaction(engine) as session:
+            officials = select(func.count()).where(Official.county_id == County.id).scalar_subquery()
+            accounts = select(func.count()).where(Account.county_id == County.id).scalar_subquery()
+            return (await session.execute(
+                select(County.code, County.name, County.rule_set, officials, accounts).order_by(County.code))).all()
+
+    rows = _run("county list", work)
+    if not rows:
+        typer.echo("No counties yet: `qianfa county create` or `qianfa seed-demo` makes one.")
+        return
+    typer.echo(_table(["CODE", "NAME", "RULE SET", "OFFICIALS", "ACCOUNTS"],
+                      [[code, name, rule_set.value, str(officials), str(accounts)]
+                       for code, name, rule_set, officials, accounts in rows]))
+
+
 @app.command("sweep")
 def sweep_command(
     now: Annotated[str | None, typer.Option("--now", help="ISO time with offset; now when omitted.")] = None,
@@ -335,18 +379,26 @@ def sweep_command(
 
 
 @audit_app.command("verify")
-def audit_verify(county: Annotated[str, typer.Option("--county", help="The county's code.")]) -> None:
-    """Recompute the county's audit chain; exit 1 naming the first broken link."""
+def audit_verify(
+    county: Annotated[str | None, typer.Option("--county", help="The county's code.")] = None,
+    system: Annotated[bool, typer.Option(
+        "--system", help="The system-level trail (counties, system accounts and their tokens).")] = False,
+) -> None:
+    """Recompute a county's audit chain, or the system-level one; exit 1 naming the first broken link."""
+    if (county is None) == (not system):
+        _fail("give --county CODE or --system (one of them).")
+    trail = "the system" if system else county
 
     async def work(engine: AsyncEngine, _actor: Actor):
         async with _transaction(engine) as session:
-            return await audit.verify_chain(session, county_id=(await _county(session, county)).id)
+            county_id = None if system else (await _county(session, county)).id
+            return await audit.verify_chain(session, county_id=county_id)
 
     check = _run("audit verify", work)
     if not check.intact:
-        _fail(f"the audit chain of {county} is broken at event {check.first_broken_seq}: {check.problem} "
+        _fail(f"the audit chain of {trail} is broken at event {check.first_broken_seq}: {check.problem} "
               f"({check.events} events read).")
-    typer.echo(f"The audit chain of {county} is intact: {check.events} events.")
+    typer.echo(f"The audit chain of {trail} is intact: {check.events} events.")
 
 
 # ---------------------------------------------------------------- accounts
@@ -383,6 +435,30 @@ def account_create(
     account = _run("account create", work)
     where = f", county {county}" if county else ""
     typer.echo(f"Created account {account.id} {account.username} ({account.role.value}{where}).")
+
+
+def _set_enabled(username: str, enabled: bool) -> None:
+    verb = "enable" if enabled else "disable"
+
+    async def work(engine: AsyncEngine, actor: Actor):
+        async with _transaction(engine) as session:
+            account = await _account(session, username)
+            return await auth.set_account_enabled(session, account_id=account.id, enabled=enabled, actor=actor)
+
+    account = _run(f"account {verb}", work)
+    typer.echo(f"{verb.capitalize()}d account {account.id} {account.username}.")
+
+
+@account_app.command("disable")
+def account_disable(username: Annotated[str, typer.Argument(metavar="USERNAME")]) -> None:
+    """Disable a sign-in: it signs in to nothing and its bearer and API tokens are refused at once."""
+    _set_enabled(username, False)
+
+
+@account_app.command("enable")
+def account_enable(username: Annotated[str, typer.Argument(metavar="USERNAME")]) -> None:
+    """Enable a disabled sign-in again; its unrevoked API tokens work again."""
+    _set_enabled(username, True)
 
 
 # ---------------------------------------------------------------- the working calendar

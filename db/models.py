@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -239,6 +240,21 @@ class ApiToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class SignInCounter(Base):
+    """Failed sign-ins in the current window of one throttle key (services.sign_in_throttle).
+
+    In the database, not in a process's memory, so every server process counts the same attempts.
+    """
+
+    __tablename__ = "sign_in_counters"
+
+    # limits' key for the rule and a digest of the username or client address: bounded, never the input.
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    # Seconds since the epoch, the unit limits' storages work in.
+    window_ends: Mapped[float] = mapped_column(Float, index=True)
 
 
 class AuditEvent(Base):

@@ -29,6 +29,8 @@ class ErrorCode(str, enum.Enum):
     NOT_YOUR_TURN = "not_your_turn"
     NOT_ALLOWED_BY_TABLE = "not_allowed_by_table"
     OPINION_REQUIRED = "opinion_required"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
+    TOO_LONG = "too_long"
 
 
 class DomainError(Exception):

@@ -146,7 +146,7 @@ class CalendarMutations:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            county_id = _writable_county(ctx, input.county_id, "calendar")
+            county_id = await _writable_county(session, ctx, input.county_id, "calendar")
             await calendar.enter_year(session, county_id=county_id, year=input.year,
                                       holidays=[(d.day, d.name) for d in input.holidays],
                                       workdays=[(d.day, d.name) for d in input.workdays],
@@ -161,7 +161,7 @@ class CalendarMutations:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            county_id = _writable_county(ctx, input.county_id, "calendar")
+            county_id = await _writable_county(session, ctx, input.county_id, "calendar")
             row = await calendar.set_day(session, county_id=county_id, day=input.day, workday=input.workday,
                                          name=input.name, actor=ctx.actor)
             return CalendarDayPayload(calendar_day=CalendarDay.from_row(row))
@@ -173,7 +173,7 @@ class CalendarMutations:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            county_id = _writable_county(ctx, input.county_id, "calendar")
+            county_id = await _writable_county(session, ctx, input.county_id, "calendar")
             row = await calendar.remove_day(session, county_id=county_id, day=input.day, actor=ctx.actor)
             return CalendarDayPayload(calendar_day=CalendarDay.from_row(row))
 

@@ -11,10 +11,9 @@ from strawberry import relay
 from strawberry.types import Info
 
 from db import models
-from domain.documents import Classification
-from domain.errors import DomainError, ErrorCode
 from resolvers.context import Context, decode_id
-from resolvers.documents import _official_id, _sees_everything
+from resolvers.documents import _official_id
+from resolvers.lookup import find, find_ids
 from resolvers.mutations import _mutate
 from schema import documents as s
 from schema.mutations import MutationError
@@ -46,6 +45,8 @@ class CirculationQueries:
         ctx: Context = info.context
         county_id = ctx.readable_county(None)
         me = ctx.require_principal().official_id
+        if me is None:
+            return []  # an account that is not an official's is nobody's reader
         session = await ctx.session()
         rows = (await session.execute(
             select(models.Circulation)
@@ -61,11 +62,8 @@ class CirculationQueries:
         county_id = ctx.readable_county(None)
         session = await ctx.session()
         row = await session.get(models.Circulation, decode_id(id, "Circulation", "id"))
-        if row is None or row.county_id != county_id:
-            return None
-        readers = {r.official_id for r in await service.readers_of(session, row.id)}
-        if row.classification != Classification.NONE and ctx.principal.official_id not in readers \
-                and not await _sees_everything(ctx, session, county_id):
+        if row is None or row.county_id != county_id or not await service.can_see(
+                session, circulation=row, official_id=ctx.principal.official_id, at=models.utcnow()):
             return None
         return await _circulation(session, row)
 
@@ -73,9 +71,12 @@ class CirculationQueries:
     async def instructions_relayed_to_me(self, info: Info) -> list[s.InstructionRelay]:
         ctx: Context = info.context
         ctx.readable_county(None)
+        me = ctx.require_principal().official_id
+        if me is None:
+            return []
         session = await ctx.session()
         rows = (await session.execute(select(models.InstructionRelay).where(
-            models.InstructionRelay.to_official_id == ctx.require_principal().official_id)
+            models.InstructionRelay.to_official_id == me)
             .order_by(models.InstructionRelay.id))).scalars()
         return [s.InstructionRelay(instruction=r.instruction, at=r.at, from_official_id=r.from_official_id,
                                    to_official_id=r.to_official_id, circulation_id=r.circulation_id) for r in rows]
@@ -88,12 +89,11 @@ class CirculationMutations:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
+            me = _official_id(ctx)
             county_id = ctx.require_principal().county_id
-            if county_id is None:
-                raise DomainError(ErrorCode.INVALID, "This account belongs to no county.", field="readerIds")
-            row = await service.start(session, county_id=county_id, started_by_id=_official_id(ctx),
-                                      title=input.title, source=input.source,
-                                      reader_ids=[decode_id(r, "Official", "readerIds") for r in input.reader_ids],
+            readers = await find_ids(session, ctx, models.Official, input.reader_ids, "readerIds", county_id=county_id)
+            row = await service.start(session, county_id=county_id, started_by_id=me,
+                                      title=input.title, source=input.source, reader_ids=readers,
                                       urgent=input.urgent, read_only=input.read_only,
                                       classification=input.classification, actor=ctx.actor)
             return s.CirculationPayload(circulation=await _circulation(session, row))
@@ -105,12 +105,10 @@ class CirculationMutations:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            circulation_id = decode_id(input.circulation_id, "Circulation", "circulationId")
-            row = await session.get(models.Circulation, circulation_id)
-            if row is None or row.county_id != ctx.require_principal().county_id:
-                raise DomainError(ErrorCode.NOT_FOUND, "No such circulation.", field="circulationId")
-            await service.mark_read(session, circulation_id=row.id, official_id=_official_id(ctx),
-                                    instruction=input.instruction, actor=ctx.actor)
+            me = _official_id(ctx)
+            row = await find(session, ctx, models.Circulation, input.circulation_id, "circulationId")
+            await service.mark_read(session, circulation_id=row.id, official_id=me, instruction=input.instruction,
+                                    actor=ctx.actor)
             return s.CirculationPayload(circulation=await _circulation(session, row))
 
         return await _mutate(ctx, change)

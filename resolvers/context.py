@@ -17,9 +17,11 @@ from domain.errors import DomainError, ErrorCode
 from domain.roster import AccountRole
 from policies import AccessControl
 from resolvers.loaders import Loaders
+from schema.validation import row_id
 from services.audit import Actor
 from services.auth import Principal
 from services.cover import RosterCache
+from services.sign_in_throttle import SignInThrottle
 from services.signing_rules import SigningTables
 
 
@@ -80,6 +82,19 @@ class Context:
     def loaders(self) -> Loaders:
         return Loaders(self.session)
 
+    @cached_property
+    def sign_in_throttle(self) -> SignInThrottle:
+        return SignInThrottle(self.sessions, self.read_sessions,
+                              per_account=self.settings.sign_in_failures_per_account,
+                              per_address=self.settings.sign_in_failures_per_address,
+                              window_seconds=self.settings.sign_in_window_seconds)
+
+    @property
+    def client_address(self) -> str | None:
+        """The caller's address as the server saw it (behind a proxy, uvicorn's --proxy-headers sets it)."""
+        client = getattr(self.request, "client", None)
+        return client.host if client is not None else None
+
     # -- who is asking
 
     def require_principal(self) -> Principal:
@@ -111,14 +126,13 @@ class Context:
         return county_id
 
     def require(self, county_id: int | None, obj: str, act: str, field: str | None = None) -> None:
-        """Refuse with a typed error unless the caller may ``act`` on ``obj`` in the county."""
-        principal = self.require_principal()
-        if self.allows(county_id, obj, act):
-            return
-        if county_id is not None and principal.county_id not in (None, county_id):
-            # Another county's records are not even acknowledged to exist.
-            raise DomainError(ErrorCode.NOT_FOUND, "No such record in your county.", field=field)
-        raise DomainError(ErrorCode.FORBIDDEN, "This account may not do that here.", field=field)
+        """Refuse with a typed error unless the caller may ``act`` on ``obj`` in the county.
+
+        Only for records the caller may see (resolvers.lookup.find): refusing another county's with
+        FORBIDDEN would tell that they exist.
+        """
+        if not self.allows(county_id, obj, act):
+            raise DomainError(ErrorCode.FORBIDDEN, "This account may not do that here.", field=field)
 
     @property
     def is_system_admin(self) -> bool:
@@ -126,11 +140,14 @@ class Context:
 
 
 def decode_id(global_id: relay.GlobalID, type_name: str, field: str) -> int:
-    """The database id inside a global id, refusing ids of another type."""
+    """The database id inside a global id, refusing ids of another type.
+
+    A number no id can have (0, negative, past 2^63-1) decodes to NO_ROW, so it answers like a missing id.
+    """
     if global_id.type_name != type_name:
         raise DomainError(ErrorCode.INVALID, f"Expected a {type_name} id, got a {global_id.type_name} id.",
                           field=field)
-    try:
-        return int(global_id.node_id)
-    except ValueError:
-        raise DomainError(ErrorCode.INVALID, f"Malformed {type_name} id.", field=field) from None
+    number = row_id(global_id.node_id)
+    if number is None:
+        raise DomainError(ErrorCode.INVALID, f"Malformed {type_name} id.", field=field)
+    return number

@@ -17,6 +17,7 @@ from db import models
 from domain.errors import DomainError, ErrorCode
 from domain.roster import local_date
 from resolvers.context import Context, decode_id, public_error
+from resolvers.lookup import find, find_ids, find_optional
 from resolvers.mutations import _mutate
 from resolvers.pagination import paginate
 from schema import documents as s
@@ -190,37 +191,38 @@ DocumentResult = Annotated[s.DocumentPayload | MutationError, strawberry.union("
 AssignmentResult = Annotated[s.AssignmentPayload | MutationError, strawberry.union("AssignmentResult")]
 
 
-def _optional(global_id: relay.GlobalID | None, type_name: str, field: str) -> int | None:
-    return decode_id(global_id, type_name, field) if global_id is not None else None
+async def _draft_fields(session: AsyncSession, ctx: Context, draft: s.DraftInput,
+                       county_id: int) -> service.DraftFields:
+    async def official(global_id: relay.GlobalID | None, field: str) -> int | None:
+        return await find_optional(session, ctx, models.Official, global_id, field, county_id=county_id)
 
-
-def _draft_fields(draft: s.DraftInput) -> service.DraftFields:
     return service.DraftFields(
         title=draft.title, issuer=draft.issuer, genre=draft.genre, direction=draft.direction,
-        lead_department_id=_optional(draft.lead_department_id, "Department", "leadDepartmentId"),
+        lead_department_id=await find_optional(session, ctx, models.Department, draft.lead_department_id,
+                                               "leadDepartmentId", county_id=county_id),
         body=draft.body, meeting=draft.meeting, flags=draft.flags, classification=draft.classification,
-        co_sponsor_ids=[decode_id(i, "Department", "coSponsorIds") for i in draft.co_sponsor_ids],
+        co_sponsor_ids=await find_ids(session, ctx, models.Department, draft.co_sponsor_ids, "coSponsorIds",
+                                      county_id=county_id),
         requested_matters=draft.requested_matters,
-        addressed_to_id=_optional(draft.addressed_to_id, "Official", "addressedToId"),
+        addressed_to_id=await official(draft.addressed_to_id, "addressedToId"),
         leader_assigned=draft.leader_assigned, departmental_matter=draft.departmental_matter,
-        meeting_chair_id=_optional(draft.meeting_chair_id, "Official", "meetingChairId"),
+        meeting_chair_id=await official(draft.meeting_chair_id, "meetingChairId"),
         standing_meeting_on=draft.standing_meeting_on,
         attachments=[{"name": a.name, "media_type": a.media_type, "size_bytes": a.size_bytes, "sha256": a.sha256}
                      for a in draft.attachments],
     )
 
 
-async def _document_in_my_county(session: AsyncSession, ctx: Context, global_id: relay.GlobalID) -> models.Document:
-    document = await session.get(models.Document, decode_id(global_id, "Document", "documentId"))
-    if document is None or document.county_id != ctx.require_principal().county_id:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such document in your county.", field="documentId")
-    return document
+async def _document(session: AsyncSession, ctx: Context, global_id: relay.GlobalID) -> models.Document:
+    return await find(session, ctx, models.Document, global_id, "documentId")
 
 
 async def _after_change(session: AsyncSession, document_id: int) -> s.DocumentPayload:
     return s.DocumentPayload(document=s.Document.from_row(await session.get(models.Document, document_id)))
 
 
+# Each mutation asks "are you an official?" before it looks the document up: an account that is not
+# one learns nothing about which ids exist.
 @strawberry.type
 class DocumentMutations:
     @strawberry.mutation(description="Start a draft; you are its drafter.")
@@ -228,8 +230,9 @@ class DocumentMutations:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            row = await service.create_draft(session, drafted_by_id=_official_id(ctx), fields=_draft_fields(input),
-                                             actor=ctx.actor)
+            me = _official_id(ctx)
+            fields = await _draft_fields(session, ctx, input, ctx.require_principal().county_id)
+            row = await service.create_draft(session, drafted_by_id=me, fields=fields, actor=ctx.actor)
             return s.DocumentPayload(document=s.Document.from_row(row))
 
         return await _mutate(ctx, change)
@@ -239,9 +242,11 @@ class DocumentMutations:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            document = await _document_in_my_county(session, ctx, input.document_id)
-            row = await service.update_draft(session, document_id=document.id, official_id=_official_id(ctx),
-                                             fields=_draft_fields(input.draft), actor=ctx.actor)
+            me = _official_id(ctx)
+            document = await _document(session, ctx, input.document_id)
+            fields = await _draft_fields(session, ctx, input.draft, document.county_id)
+            row = await service.update_draft(session, document_id=document.id, official_id=me, fields=fields,
+                                             actor=ctx.actor)
             return s.DocumentPayload(document=s.Document.from_row(row))
 
         return await _mutate(ctx, change)
@@ -251,8 +256,9 @@ class DocumentMutations:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            document = await _document_in_my_county(session, ctx, input.document_id)
-            await service.submit(session, document_id=document.id, official_id=_official_id(ctx), tables=ctx.tables,
+            me = _official_id(ctx)
+            document = await _document(session, ctx, input.document_id)
+            await service.submit(session, document_id=document.id, official_id=me, tables=ctx.tables,
                                  actor=ctx.actor)
             return await _after_change(session, document.id)
 
@@ -278,8 +284,9 @@ class DocumentMutations:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            document = await _document_in_my_county(session, ctx, input.document_id)
-            await service.urgent_sign(session, document_id=document.id, official_id=_official_id(ctx),
+            me = _official_id(ctx)
+            document = await _document(session, ctx, input.document_id)
+            await service.urgent_sign(session, document_id=document.id, official_id=me,
                                       consent_note=input.consent_note, tables=ctx.tables, actor=ctx.actor)
             return await _after_change(session, document.id)
 
@@ -290,8 +297,9 @@ class DocumentMutations:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            document = await _document_in_my_county(session, ctx, input.document_id)
-            await service.return_document(session, document_id=document.id, official_id=_official_id(ctx),
+            me = _official_id(ctx)
+            document = await _document(session, ctx, input.document_id)
+            await service.return_document(session, document_id=document.id, official_id=me,
                                           reason=input.reason, to_position=input.to_step, actor=ctx.actor)
             return await _after_change(session, document.id)
 
@@ -302,8 +310,9 @@ class DocumentMutations:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            document = await _document_in_my_county(session, ctx, input.document_id)
-            await service.withdraw(session, document_id=document.id, official_id=_official_id(ctx), actor=ctx.actor)
+            me = _official_id(ctx)
+            document = await _document(session, ctx, input.document_id)
+            await service.withdraw(session, document_id=document.id, official_id=me, actor=ctx.actor)
             return await _after_change(session, document.id)
 
         return await _mutate(ctx, change)
@@ -313,12 +322,11 @@ class DocumentMutations:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            assignment = await session.get(models.StepAssignment,
-                                           decode_id(input.assignment_id, "StepAssignment", "assignmentId"))
-            if assignment is None or assignment.county_id != ctx.require_principal().county_id:
-                raise DomainError(ErrorCode.NOT_FOUND, "No such assignment in your county.", field="assignmentId")
-            row = await service.reassign(session, assignment_id=assignment.id, official_id=_official_id(ctx),
-                                         to_official_id=decode_id(input.to_official_id, "Official", "toOfficialId"),
+            me = _official_id(ctx)
+            assignment = await find(session, ctx, models.StepAssignment, input.assignment_id, "assignmentId")
+            to = await find(session, ctx, models.Official, input.to_official_id, "toOfficialId",
+                            county_id=assignment.county_id)
+            row = await service.reassign(session, assignment_id=assignment.id, official_id=me, to_official_id=to.id,
                                          reason=input.reason, actor=ctx.actor)
             return s.AssignmentPayload(assignment=s.StepAssignment.from_row(row),
                                        document=(await _after_change(session, row.document_id)).document)
@@ -331,10 +339,12 @@ async def _act(info: Info, document_id: relay.GlobalID, verdict: service.Verdict
     ctx: Context = info.context
 
     async def change(session: AsyncSession):
-        document = await _document_in_my_county(session, ctx, document_id)
-        row = await service.act(session, document_id=document.id, official_id=_official_id(ctx), verdict=verdict,
-                                opinion=opinion, circled=circled,
-                                on_behalf_of_id=_optional(on_behalf_of, "Official", "onBehalfOfId"),
+        me = _official_id(ctx)
+        document = await _document(session, ctx, document_id)
+        on_behalf_of_id = await find_optional(session, ctx, models.Official, on_behalf_of, "onBehalfOfId",
+                                              county_id=document.county_id)
+        row = await service.act(session, document_id=document.id, official_id=me, verdict=verdict,
+                                opinion=opinion, circled=circled, on_behalf_of_id=on_behalf_of_id,
                                 tables=ctx.tables, actor=ctx.actor)
         return s.AssignmentPayload(assignment=s.StepAssignment.from_row(row),
                                    document=(await _after_change(session, document.id)).document)

@@ -10,9 +10,9 @@ from strawberry import relay
 from strawberry.types import Info
 
 from db import models
-from domain.errors import DomainError, ErrorCode
 from policies.signing import COLUMNS
 from resolvers.context import Context, decode_id, public_error
+from resolvers.lookup import find
 from resolvers.mutations import _mutate, _writable_county
 from schema.mutations import MutationError
 from services import audit, signing_rules
@@ -90,12 +90,26 @@ class GovernanceQueries:
         rows = await signing_rules.rows_of(await ctx.session(), county_id=county)
         return [SigningRuleRow.from_row(row) for row in rows]
 
-    @strawberry.field(description="Recompute the county's hash-chained audit trail (administrators).")
-    async def verify_audit_chain(self, info: Info, county_id: relay.GlobalID | None = None) -> AuditChainCheck:
+    @strawberry.field(description="Recompute the county's hash-chained audit trail (administrators), "
+                                  "or with system: true the system-level trail (the system administrator).")
+    async def verify_audit_chain(
+        self, info: Info, county_id: relay.GlobalID | None = None,
+        system: Annotated[bool, strawberry.argument(
+            description="Verify the system-level trail (counties, system accounts and their tokens) instead "
+                        "of a county's.")] = False,
+    ) -> AuditChainCheck:
         ctx: Context = info.context
-        county = ctx.readable_county(decode_id(county_id, "County", "countyId") if county_id else None)
-        if not ctx.allows(county, "audit", "read"):
-            raise public_error("FORBIDDEN", "Only administrators verify the audit trail.")
+        ctx.require_principal()
+        if system:
+            if county_id is not None:
+                raise public_error("BAD_REQUEST", "Verify a county's trail or the system trail, not both.")
+            if not ctx.is_system_admin:
+                raise public_error("FORBIDDEN", "Only the system administrator verifies the system trail.")
+            county = None
+        else:
+            county = ctx.readable_county(decode_id(county_id, "County", "countyId") if county_id else None)
+            if not ctx.allows(county, "audit", "read"):
+                raise public_error("FORBIDDEN", "Only administrators verify the audit trail.")
         check = await audit.verify_chain(await ctx.session(), county_id=county)
         return AuditChainCheck(intact=check.intact, events=check.events, first_broken_seq=check.first_broken_seq,
                                problem=check.problem)
@@ -108,7 +122,7 @@ class GovernanceMutations:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            county_id = _writable_county(ctx, input.county_id, "signing_rules")
+            county_id = await _writable_county(session, ctx, input.county_id, "signing_rules")
             values = [str(input.priority), input.issuer, input.genre, input.direction, input.meeting, input.flag,
                       input.span, input.route, input.action, input.role, input.effect, input.rule, input.article]
             row = await signing_rules.add_rule(session, county_id=county_id, values=values, actor=ctx.actor)
@@ -122,9 +136,7 @@ class GovernanceMutations:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            row = await session.get(models.SigningRule, decode_id(input.id, "SigningRule", "id"))
-            if row is None:
-                raise DomainError(ErrorCode.NOT_FOUND, "No such signing rule.", field="id")
+            row = await find(session, ctx, models.SigningRule, input.id, "id")
             ctx.require(row.county_id, "signing_rules", "write", field="id")
             removed = await signing_rules.remove_rule(session, rule_id=row.id, actor=ctx.actor)
             ctx.after_commit(lambda: ctx.tables_changed(removed.county_id))

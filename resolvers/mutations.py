@@ -12,7 +12,8 @@ from strawberry.types import Info
 
 from db import models
 from domain.errors import DomainError, ErrorCode
-from resolvers.context import Context, decode_id
+from resolvers.context import Context
+from resolvers.lookup import find, find_ids, find_optional
 from schema import mutations as m
 from schema.types import AbPair, Absence, Account, County, Department, Entrustment, Official, Position
 from services import auth, roster, tenancy
@@ -29,17 +30,15 @@ async def _mutate(ctx: Context, change: Callable[[AsyncSession], Awaitable[T]]) 
         return m.MutationError(code=error.code, field=error.field, message=error.message)
 
 
-async def _owned(session: AsyncSession, ctx: Context, model, global_id: relay.GlobalID, field: str,
-                 obj: str = "roster", act: str = "write"):
-    """The row behind an id, once the caller is known to be allowed to change its county's records."""
-    row = await session.get(model, decode_id(global_id, model.__name__, field))
-    if row is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"No such {model.__name__.lower()}.", field=field)
-    ctx.require(row.county_id, obj, act, field=field)
+async def _owned(session: AsyncSession, ctx: Context, model, global_id: relay.GlobalID, field: str):
+    """The row behind an id (resolvers.lookup.find), once the caller may change its county's roster."""
+    row = await find(session, ctx, model, global_id, field)
+    ctx.require(row.county_id, "roster", "write", field=field)
     return row
 
 
-def _writable_county(ctx: Context, county_id: relay.GlobalID | None, obj: str = "roster") -> int:
+async def _writable_county(session: AsyncSession, ctx: Context, county_id: relay.GlobalID | None,
+                           obj: str = "roster") -> int:
     """The county a write goes to (the one named, or the caller's own), if the caller may write ``obj`` there."""
     principal = ctx.require_principal()
     if county_id is None:
@@ -47,7 +46,7 @@ def _writable_county(ctx: Context, county_id: relay.GlobalID | None, obj: str = 
             raise DomainError(ErrorCode.INVALID, "Name the county: this account belongs to none.", field="countyId")
         chosen = principal.county_id
     else:
-        chosen = decode_id(county_id, "County", "countyId")
+        chosen = (await find(session, ctx, models.County, county_id, "countyId")).id
     ctx.require(chosen, obj, "write", field="countyId")
     return chosen
 
@@ -62,14 +61,17 @@ class Mutation:
     @strawberry.mutation(description="Sign in; the only operation open to anonymous callers.")
     async def login(self, info: Info, username: str, password: str) -> m.LoginResult:
         ctx: Context = info.context
+        # Sign-in writes (its throttle's counts): give back the read connection first, as transaction() does.
+        await ctx.close()
         try:
-            async with ctx.sessions() as session:
-                token, expires_at, principal = await auth.login(
-                    session, username=username, password=password, secret_key=ctx.settings.secret_key,
-                    lifetime=ctx.settings.access_token_lifetime,
-                )
+            token, expires_at, principal = await auth.sign_in(
+                ctx.sessions, throttle=ctx.sign_in_throttle, username=username, password=password,
+                address=ctx.client_address, secret_key=ctx.settings.secret_key,
+                lifetime=ctx.settings.access_token_lifetime,
+            )
         except DomainError as error:
-            return m.MutationError(code=error.code, field=error.field, message=error.message)
+            return m.MutationError(code=error.code, field=error.field, message=error.message,
+                                   retry_after_seconds=getattr(error, "retry_after_seconds", None))
         account = Account(id=relay.GlobalID("Account", str(principal.account_id)), username=principal.username,
                           role=principal.role, county_id=principal.county_id, official_id=principal.official_id)
         return m.LoginSuccess(token=token, expires_at=expires_at, account=account)
@@ -93,9 +95,9 @@ class Mutation:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            row = await roster.add_official(session, county_id=_writable_county(ctx, input.county_id),
-                                            code=input.code, name=input.name, rank_order=input.rank_order,
-                                            actor=ctx.actor)
+            county_id = await _writable_county(session, ctx, input.county_id)
+            row = await roster.add_official(session, county_id=county_id, code=input.code, name=input.name,
+                                            rank_order=input.rank_order, actor=ctx.actor)
             return m.OfficialPayload(official=Official.from_row(row))
 
         return await _mutate(ctx, change)
@@ -132,9 +134,8 @@ class Mutation:
 
         async def change(session: AsyncSession):
             official = await _owned(session, ctx, models.Official, input.official_id, "officialId")
-            department_id = (
-                decode_id(input.department_id, "Department", "departmentId") if input.department_id else None
-            )
+            department_id = await find_optional(session, ctx, models.Department, input.department_id,
+                                                "departmentId", county_id=official.county_id)
             row = await roster.appoint(session, official_id=official.id, role=input.role,
                                        department_id=department_id, deputy_rank=input.deputy_rank,
                                        effective_from=input.effective_from,
@@ -162,8 +163,9 @@ class Mutation:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            row = await roster.create_department(session, county_id=_writable_county(ctx, input.county_id),
-                                                 name=input.name, kind=input.kind, actor=ctx.actor)
+            county_id = await _writable_county(session, ctx, input.county_id)
+            row = await roster.create_department(session, county_id=county_id, name=input.name, kind=input.kind,
+                                                 actor=ctx.actor)
             return m.DepartmentPayload(department=Department.from_row(row))
 
         return await _mutate(ctx, change)
@@ -186,8 +188,9 @@ class Mutation:
 
         async def change(session: AsyncSession):
             department = await _owned(session, ctx, models.Department, input.department_id, "departmentId")
-            row = await roster.set_principal(session, department_id=department.id,
-                                             official_id=decode_id(input.official_id, "Official", "officialId"),
+            principal = await find(session, ctx, models.Official, input.official_id, "officialId",
+                                   county_id=department.county_id)
+            row = await roster.set_principal(session, department_id=department.id, official_id=principal.id,
                                              effective_from=input.effective_from, actor=ctx.actor)
             return m.PositionPayload(position=Position.from_row(row))
 
@@ -201,7 +204,8 @@ class Mutation:
 
         async def change(session: AsyncSession):
             official = await _owned(session, ctx, models.Official, input.official_id, "officialId")
-            department_ids = [decode_id(d, "Department", "departmentIds") for d in input.department_ids]
+            department_ids = await find_ids(session, ctx, models.Department, input.department_ids, "departmentIds",
+                                            county_id=official.county_id)
             rows = await roster.set_portfolio(session, official_id=official.id, department_ids=department_ids,
                                               effective_from=input.effective_from, actor=ctx.actor)
             departments = [await session.get(models.Department, row.department_id) for row in rows]
@@ -216,9 +220,8 @@ class Mutation:
 
         async def change(session: AsyncSession):
             a = await _owned(session, ctx, models.Official, input.official_a_id, "officialAId")
-            row = await roster.pair_ab_partners(session, official_a_id=a.id,
-                                                official_b_id=decode_id(input.official_b_id, "Official",
-                                                                        "officialBId"),
+            b = await find(session, ctx, models.Official, input.official_b_id, "officialBId", county_id=a.county_id)
+            row = await roster.pair_ab_partners(session, official_a_id=a.id, official_b_id=b.id,
                                                 effective_from=input.effective_from, actor=ctx.actor)
             return m.AbPairPayload(ab_pair=AbPair.from_row(row))
 
@@ -244,11 +247,8 @@ class Mutation:
 
         async def change(session: AsyncSession):
             official = await _owned(session, ctx, models.Official, input.official_id, "officialId")
-            acting_id = (
-                decode_id(input.acting_official_id, "Official", "actingOfficialId")
-                if input.acting_official_id
-                else None
-            )
+            acting_id = await find_optional(session, ctx, models.Official, input.acting_official_id,
+                                            "actingOfficialId", county_id=official.county_id)
             row = await roster.record_absence(session, official_id=official.id, starts_at=input.starts_at,
                                               ends_at=input.ends_at, reason=input.reason, note=input.note,
                                               acting_official_id=acting_id, actor=ctx.actor)
@@ -297,14 +297,10 @@ class Mutation:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            account_id = (
-                decode_id(input.account_id, "Account", "accountId")
-                if input.account_id
-                else ctx.require_principal().account_id
-            )
-            account = await session.get(models.Account, account_id)
-            if account is None:
-                raise DomainError(ErrorCode.NOT_FOUND, "No such account.", field="accountId")
+            if input.account_id is None:
+                account = await session.get(models.Account, ctx.require_principal().account_id)
+            else:
+                account = await find(session, ctx, models.Account, input.account_id, "accountId")
             ctx.require(account.county_id, "token", "manage", field="accountId")
             token, row = await auth.create_api_token(session, account_id=account.id, name=input.name,
                                                      actor=ctx.actor)
@@ -317,9 +313,7 @@ class Mutation:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
-            token = await session.get(models.ApiToken, decode_id(input.id, "ApiToken", "id"))
-            if token is None:
-                raise DomainError(ErrorCode.NOT_FOUND, "No such API token.", field="id")
+            token = await find(session, ctx, models.ApiToken, input.id, "id")
             account = await session.get(models.Account, token.account_id)
             ctx.require(account.county_id, "token", "manage", field="id")
             row = await auth.revoke_api_token(session, token_id=token.id, actor=ctx.actor)

@@ -7,9 +7,10 @@ import datetime as dt
 import json
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import BigInteger, Select, func, select, tuple_
 
 from db.engine import ReadSession
+from domain.text import CONTROL_CHARACTER
 from resolvers.context import public_error
 from schema.types import Connection, Edge, PageInfo
 
@@ -32,13 +33,25 @@ def _decode(cursor: str, columns: Sequence) -> list:
 
 
 def _typed(value, column):
-    python_type = column.type.python_type
+    """A cursor's value as its column holds it; ValueError when the column could hold no such value."""
+    # A TypeDecorator (UTCDateTime) names no Python type of its own; the type it decorates does.
+    python_type = getattr(column.type, "impl", column.type).python_type
     if python_type is dt.datetime:
-        return dt.datetime.fromisoformat(value)
+        instant = dt.datetime.fromisoformat(value)
+        if instant.tzinfo is None:  # the columns hold instants; we never hand out a naive one
+            raise ValueError
+        return instant
     if python_type is dt.date:
         return dt.date.fromisoformat(value)
     if not isinstance(value, python_type):
         raise TypeError
+    # A forged cursor must not reach the driver with a value it refuses (PostgreSQL: NUL, out of range).
+    if isinstance(value, str) and CONTROL_CHARACTER.search(value):
+        raise ValueError
+    if isinstance(value, int):
+        bits = 63 if isinstance(column.type, BigInteger) else 31
+        if not -2**bits <= value < 2**bits:
+            raise ValueError
     return value
 
 

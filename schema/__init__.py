@@ -9,7 +9,7 @@ import re
 import strawberry
 from strawberry import relay
 from strawberry.tools import merge_types
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -23,8 +23,11 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types import ExecutionContext
 
 from config import Settings
+from db.engine import database_unavailable
+from schema.validation import RefuseControlCharacters
 
 error_log = logging.getLogger("qianfa.errors")
 # graphql-core ends a message with its suggestions: "Did you mean 'me'?", "Did you mean the enum value 'X'?"
@@ -45,7 +48,27 @@ def strip_suggestions(error: GraphQLError) -> None:
     error.message = _SUGGESTION.sub("", error.message)
 
 
+class NamedOperationExecutionContext(ExecutionContext):
+    """Strawberry falls back to the document's first operation when no operationName is sent; GraphQL
+    (§6.1, GetOperation) requires the name when a document holds several, so then there is none, and
+    graphql-core answers with a request error, running nothing."""
+
+    @property
+    def operation_name(self) -> str | None:
+        if self._provided_operation_name is not None or self.graphql_document is None:
+            return super().operation_name
+        operations = [d for d in self.graphql_document.definitions if isinstance(d, OperationDefinitionNode)]
+        return super().operation_name if len(operations) <= 1 else None
+
+
 class QianfaSchema(strawberry.Schema):
+    def _create_execution_context(self, query, allowed_operation_types, variable_values=None, context_value=None,
+                                  root_value=None, operation_name=None, operation_extensions=None):
+        return NamedOperationExecutionContext(
+            query=query, schema=self, allowed_operations=allowed_operation_types, context=context_value,
+            root_value=root_value, variables=variable_values, provided_operation_name=operation_name,
+            operation_extensions=operation_extensions)
+
     def process_errors(self, errors, execution_context=None) -> None:
         # Called with the original errors, before MaskErrors rewrites the unexpected ones.
         if self.config.disable_field_suggestions:
@@ -56,6 +79,10 @@ class QianfaSchema(strawberry.Schema):
         for error in errors:
             if is_unexpected(error):
                 original = error.original_error
+                if database_unavailable(original) and hasattr(context, "request"):
+                    # Not a bug: the view answers the request 503 with Retry-After (server.py).
+                    context.request.scope.setdefault("state", {})["database_unavailable"] = True
+                    continue
                 error_log.error(
                     "unexpected error in %s: %s",
                     ".".join(str(p) for p in error.path or ()) or "operation",
@@ -111,6 +138,7 @@ def call_plain_resolvers_directly(schema: strawberry.Schema) -> None:
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    from resolvers.accounts import AccountMutations
     from resolvers.calendar import CalendarMutations, CalendarQueries
     from resolvers.circulation import CirculationMutations, CirculationQueries
     from resolvers.documents import DocumentMutations, DocumentQueries
@@ -131,6 +159,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         # Refused while parsing: the lexer stops past this many tokens.
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: AddValidationRules(limit_rules),
+        RefuseControlCharacters,
         # Unexpected exceptions become "Unexpected error."; GraphQLErrors we raise on purpose pass.
         lambda: MaskErrors(should_mask_error=is_unexpected),
         lambda: ParserCache(maxsize=256),
@@ -144,7 +173,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=merge_types("Query", (Query, DocumentQueries, CirculationQueries, GovernanceQueries,
                                            CalendarQueries)),
         mutation=merge_types("Mutation", (Mutation, DocumentMutations, CirculationMutations,
-                                                 GovernanceMutations, CalendarMutations)),
+                                                 GovernanceMutations, CalendarMutations, AccountMutations)),
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.debug),

@@ -13,6 +13,7 @@ from db import models
 from domain import documents as d
 from resolvers.loaders import now_or_later
 from schema.types import CoverResolution, Department, Official, _RosterNode
+from schema.validation import row_id
 
 IssuerEnum = strawberry.enum(d.Issuer, name="Issuer", description="In whose name (名义) the document goes out.")
 GenreEnum = strawberry.enum(d.Genre, name="Genre", description="文种.")
@@ -226,7 +227,7 @@ class Document(_RosterNode, relay.Node):
     async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
         from resolvers.documents import visible_documents
 
-        return await visible_documents(info, [int(i) if i.isdigit() else None for i in node_ids])
+        return await visible_documents(info, [row_id(i) for i in node_ids])
 
     @strawberry.field
     def lead_department(self, info: Info) -> Department | None:

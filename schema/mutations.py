@@ -36,6 +36,8 @@ class MutationError:
     code: ErrorCodeEnum
     field: str | None
     message: str
+    retry_after_seconds: int | None = strawberry.field(
+        default=None, description="TOO_MANY_ATTEMPTS: how many seconds until it may be tried again.")
 
 
 # ---------------------------------------------------------------- payloads

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from db import models
 from domain import cover as cover_rules
 from domain.roster import AbsenceReason, AccountRole, DepartmentKind, Role, RuleSet, local_date
+from schema.validation import row_id
 
 RuleSetEnum = strawberry.enum(RuleSet, name="RuleSet", description="The county's rule set (SPEC §2.2).")
 DepartmentKindEnum = strawberry.enum(DepartmentKind, name="DepartmentKind")
@@ -43,10 +44,14 @@ class _RosterNode:
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
-        ids = [int(i) if i.isdigit() else None for i in node_ids]
+        ids = [row_id(i) for i in node_ids]
         rows = await info.context.loaders.rows(cls.model).load_many([i for i in ids if i is not None])
-        found = {row.id: row for row in rows if row is not None and info.context.can_read(row.county_id)}
+        found = {row.id: row for row in rows if row is not None and info.context.can_read(cls.county_of(row))}
         return [cls.from_row(found[i]) if i in found else None for i in ids]
+
+    @classmethod
+    def county_of(cls, row) -> int:
+        return row.county_id
 
 
 @strawberry.type
@@ -81,6 +86,10 @@ class County(_RosterNode, relay.Node):
     code: str
     name: str
     rule_set: RuleSetEnum
+
+    @classmethod
+    def county_of(cls, row: models.County) -> int:
+        return row.id
 
     @classmethod
     def from_row(cls, row: models.County) -> County:
@@ -325,6 +334,8 @@ class Account:
     role: AccountRoleEnum
     county_id: strawberry.Private[int | None]
     official_id: strawberry.Private[int | None]
+    active: bool = strawberry.field(default=True, description="False while disabled: it signs in to nothing "
+                                                              "and its tokens are refused.")
 
     @strawberry.field
     async def county(self, info: Info) -> County | None:

@@ -1,4 +1,4 @@
-"""The append-only audit trail, hash-chained per county.
+"""The append-only audit trail, hash-chained per county (and one system-level trail, county None).
 
 Each event's hash covers its content and the previous event's hash, so editing or deleting
 any past row breaks every later link.
@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.engine import locked_row
@@ -55,6 +55,24 @@ def event_hash(*, prev_hash: str, county_id: int | None, seq: int, at: dt.dateti
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+# The system-level trail (county_id NULL) has no county row to lock: writers of it queue on this
+# PostgreSQL advisory lock instead ("qianfa" in ASCII; services.deadlines uses another key).
+SYSTEM_TRAIL_LOCK = 0x7169616E6661
+
+
+async def lock_trail(session: AsyncSession, *, county_id: int | None) -> None:
+    """Serialise the writers of one audit trail — a county's, or the system's — until commit.
+
+    Writers take it before their first insert, so every transaction takes its locks in one order
+    (trail, then rows) and none waits for a lock another holds while holding one that one wants.
+    SQLite transactions already start as the one writer (db.engine).
+    """
+    if county_id is not None:
+        await locked_row(session, County, county_id)
+    elif session.bind.dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYSTEM_TRAIL_LOCK})
+
+
 async def record(
     session: AsyncSession,
     *,
@@ -66,10 +84,9 @@ async def record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
-    """Append one event, holding the county's write lock so two writers cannot take the same ``seq``."""
-    if county_id is not None:
-        # Re-taking a lock the transaction holds already is free; most callers have it from the start.
-        await locked_row(session, County, county_id)
+    """Append one event, holding the trail's write lock so two writers cannot take the same ``seq``."""
+    # Re-taking a lock the transaction holds already is free; most callers have it from the start.
+    await lock_trail(session, county_id=county_id)
     last = (
         await session.execute(
             select(AuditEvent.seq, AuditEvent.hash)

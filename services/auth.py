@@ -11,16 +11,20 @@ from dataclasses import dataclass
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from db.engine import locked_row
 from db.models import Account, ApiToken, County, Official, utcnow
 from domain.errors import DomainError, ErrorCode
-from domain.roster import AccountRole
+from domain.roster import AccountRole, local_date
 from services import audit
+from services.sign_in_throttle import SignInThrottle
 
 API_TOKEN_PREFIX = "qf_"
 JWT_ALGORITHM = "HS256"
+# Account ids are BIGINT: a token naming anything else names no account.
+_MAX_ACCOUNT_ID = 2**63 - 1
 _hasher = PasswordHasher()
 
 
@@ -55,12 +59,31 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _may_sign_in(at: dt.datetime):
+    """Enabled accounts, and an official's only until the day he retires (checked on every request, so a
+    retirement dated ahead takes effect that day with nothing to run)."""
+    return Account.active.is_(True) & or_(Official.retired_on.is_(None), Official.retired_on > local_date(at))
+
+
+def _account_id(sub: object) -> int | None:
+    """The account id a token's subject names; None for anything but a decimal id in BIGINT's range."""
+    if not (isinstance(sub, str) and 0 < len(sub) <= 19 and sub.isascii() and sub.isdigit()):
+        return None
+    account_id = int(sub)
+    return account_id if 0 < account_id <= _MAX_ACCOUNT_ID else None
+
+
 async def login(session: AsyncSession, *, username: str, password: str, secret_key: str,
                 lifetime: dt.timedelta) -> tuple[str, dt.datetime, Principal]:
-    account = (await session.execute(select(Account).where(Account.username == username))).scalar_one_or_none()
+    found = (await session.execute(
+        select(Account, _may_sign_in(utcnow()).label("may_sign_in"))
+        .outerjoin(Official, Official.id == Account.official_id).where(Account.username == username)
+    )).one_or_none()
+    account = found.Account if found else None
     try:
         _hasher.verify(account.password_hash if account and account.password_hash else _dummy_hash(), password)
-        verified = account is not None and account.password_hash is not None and account.active
+        # Disabled and retired accounts get the same answer as a wrong password: it confirms no password.
+        verified = account is not None and account.password_hash is not None and bool(found.may_sign_in)
     except (VerificationError, InvalidHashError):
         verified = False
     if not verified:
@@ -74,9 +97,36 @@ async def login(session: AsyncSession, *, username: str, password: str, secret_k
     return token, expires_at, _principal(account)
 
 
+class TooManyAttempts(DomainError):
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(ErrorCode.TOO_MANY_ATTEMPTS,
+                         f"Too many failed sign-ins; try again in {retry_after_seconds} seconds.", field="password")
+        self.retry_after_seconds = retry_after_seconds
+
+
+async def sign_in(sessions: async_sessionmaker[AsyncSession], *, throttle: SignInThrottle, username: str,
+                  password: str, address: str | None, secret_key: str,
+                  lifetime: dt.timedelta) -> tuple[str, dt.datetime, Principal]:
+    """``login`` behind the throttle: refused outright while the username or the address has used up its
+    failed sign-ins (the right password too), and every failure counted, each in a transaction of its own."""
+    refusal = await throttle.refusal(username=username, address=address)
+    if refusal is not None:
+        raise TooManyAttempts(refusal.retry_after_seconds)
+    try:
+        async with sessions() as session:
+            return await login(session, username=username, password=password, secret_key=secret_key,
+                               lifetime=lifetime)
+    except DomainError as error:
+        if error.code == ErrorCode.INVALID_CREDENTIALS:
+            await throttle.failed(username=username, address=address)
+        raise
+
+
 async def authenticate(session: AsyncSession, *, bearer: str, secret_key: str) -> Principal | None:
-    """The principal behind a bearer token, or None when it is unknown, expired or revoked."""
-    with_version = select(Account, County.roster_version).outerjoin(County, County.id == Account.county_id)
+    """The principal behind a bearer token, or None when it is unknown, expired, revoked, malformed, or its
+    account is disabled or its official retired."""
+    with_version = (select(Account, County.roster_version).outerjoin(County, County.id == Account.county_id)
+                    .outerjoin(Official, Official.id == Account.official_id).where(_may_sign_in(utcnow())))
     if bearer.startswith(API_TOKEN_PREFIX):
         stmt = with_version.join(ApiToken, ApiToken.account_id == Account.id).where(
             ApiToken.token_digest == _digest(bearer), ApiToken.revoked_at.is_(None))
@@ -85,11 +135,12 @@ async def authenticate(session: AsyncSession, *, bearer: str, secret_key: str) -
             claims = jwt.decode(bearer, secret_key, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub"]})
         except jwt.PyJWTError:
             return None
-        if claims.get("typ") != "access":
+        account_id = _account_id(claims["sub"])
+        if claims.get("typ") != "access" or account_id is None:
             return None
-        stmt = with_version.where(Account.id == int(claims["sub"]))
+        stmt = with_version.where(Account.id == account_id)
     found = (await session.execute(stmt)).one_or_none()
-    if found is None or not found.Account.active:
+    if found is None:
         return None
     account, roster_version = found
     return Principal(account.id, account.username, account.role, account.county_id, account.official_id,
@@ -104,6 +155,7 @@ async def create_api_token(session: AsyncSession, *, account_id: int, name: str,
         raise DomainError(ErrorCode.NOT_FOUND, "No such account.", field="accountId")
     if not name.strip():
         raise DomainError(ErrorCode.INVALID, "Give the token a name that says what uses it.", field="name")
+    await audit.lock_trail(session, county_id=account.county_id)
     token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(account_id=account.id, name=name.strip(), token_digest=_digest(token), prefix=token[:10])
     session.add(row)
@@ -139,6 +191,8 @@ async def create_account(session: AsyncSession, *, username: str, password: str,
     if (role == AccountRole.SYSTEM_ADMIN) != (county_id is None):
         raise DomainError(ErrorCode.INVALID, "System administrators have no county; everyone else has one.",
                           field="countyId")
+    # The trail's lock first, before the insert, as every writer takes its locks (services.audit.lock_trail).
+    await audit.lock_trail(session, county_id=county_id)
     if (await session.execute(select(Account.id).where(Account.username == username))).first():
         raise DomainError(ErrorCode.DUPLICATE, f"Username {username!r} is taken.", field="username")
     if official_id is not None:
@@ -152,4 +206,27 @@ async def create_account(session: AsyncSession, *, username: str, password: str,
     await audit.record(session, county_id=county_id, actor=actor, action="account.create", entity="account",
                        entity_id=account.id,
                        after={"username": username, "role": role.value, "official_id": official_id})
+    return account
+
+
+async def set_account_enabled(session: AsyncSession, *, account_id: int, enabled: bool,
+                              actor: audit.Actor) -> Account:
+    """Disable an account (it signs in to nothing, its bearer and API tokens are refused) or enable it again."""
+    found = (await session.execute(select(Account.county_id).where(Account.id == account_id))).first()
+    if found is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such account.", field="id")
+    if account_id == actor.account_id and not enabled:
+        # Nobody locks themselves out; another administrator can.
+        raise DomainError(ErrorCode.INVALID, "You cannot disable the account you are signed in with.", field="id")
+    if found.county_id is not None:
+        await locked_row(session, County, found.county_id)  # the county first, as every writer locks
+    account = await locked_row(session, Account, account_id)
+    if account.active == enabled:
+        raise DomainError(ErrorCode.WRONG_STATE,
+                          f"The account is already {'enabled' if enabled else 'disabled'}.", field="id")
+    account.active = enabled
+    await session.flush()
+    await audit.record(session, county_id=account.county_id, actor=actor,
+                       action="account.enable" if enabled else "account.disable", entity="account",
+                       entity_id=account.id, before={"active": not enabled}, after={"active": enabled})
     return account

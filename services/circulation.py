@@ -65,6 +65,17 @@ async def _lock(session, circulation_id: int) -> Circulation:
     return circulation
 
 
+async def can_see(session, *, circulation: Circulation, official_id: int | None, at: dt.datetime) -> bool:
+    """Classified incoming documents: only their readers and the government office see them."""
+    if circulation.classification == Classification.NONE:
+        return True
+    if official_id is None:
+        return False
+    if any(reader.official_id == official_id for reader in await readers_of(session, circulation.id)):
+        return True
+    return official_id in await office_staff(session, circulation.county_id, local_date(at))
+
+
 async def readers_of(session, circulation_id: int) -> list[CirculationReader]:
     rows = await session.execute(select(CirculationReader).where(CirculationReader.circulation_id == circulation_id)
                                  .order_by(CirculationReader.position))

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, select, text
 
-from db.models import ChainStep, County, Document, Reminder, StepAssignment
+from db.models import ChainStep, County, Document, Official, Reminder, StepAssignment
 from domain.calendar import CalendarUnknown
 from domain.deadlines import CountedFrom, SecondLapse, deadline_for
 from domain.documents import AssignmentState, DocumentState, Flag, StepState
-from domain.roster import LOCAL_TZ
+from domain.roster import LOCAL_TZ, local_date
 from policies.deadlines import deadline_rules
-from services import audit, documents
+from services import audit, documents, handover, tenancy
 from services.calendar import calendar_for, unknown_year
 from services.events import InboxEvent, InboxEventKind, publish
 
@@ -65,6 +65,7 @@ async def start_clock(session, *, document: Document, step: ChainStep, at: dt.da
 class SweepReport:
     reminded: int = 0
     deemed: int = 0
+    handed_over: int = 0  # waiting work of officials whose retirement took effect
     busy: bool = False  # another process was sweeping
 
 
@@ -76,9 +77,25 @@ async def sweep(sessions, *, now: dt.datetime | None = None) -> SweepReport:
                                          {"key": SWEEP_LOCK})).scalar_one()
             if not got:
                 return SweepReport(busy=True)
+        handed_over = await _hand_over_retired_work(session, now)
         reminded = await _first_lapses(session, now)
         second_reminders, deemed = await _second_lapses(session, now)
-    return SweepReport(reminded=reminded + second_reminders, deemed=deemed)
+    return SweepReport(reminded=reminded + second_reminders, deemed=deemed, handed_over=handed_over)
+
+
+async def _hand_over_retired_work(session, now: dt.datetime) -> int:
+    """A retirement dated ahead takes effect on its day: the retiree's waiting work moves then."""
+    county_ids = (await session.execute(
+        select(StepAssignment.county_id).distinct()
+        .join(Official, Official.id == StepAssignment.assignee_id)
+        .join(Document, Document.id == StepAssignment.document_id)
+        .where(StepAssignment.state == AssignmentState.WAITING, Official.retired_on <= local_date(now),
+               Document.state.in_([DocumentState.IN_PROGRESS, DocumentState.SIGNED])))).scalars().all()
+    moved = 0
+    for county_id in sorted(county_ids):
+        await tenancy.lock_county(session, county_id)  # the roster lock hand-overs run under
+        moved += await handover.hand_over_retired_work(session, county_id=county_id, at=now, actor=SWEEPER)
+    return moved
 
 
 def _live(stmt):
@@ -157,8 +174,9 @@ async def run_sweeper(sessions, *, every_seconds: float) -> None:
     while True:
         try:
             report = await sweep(sessions)
-            if report.reminded or report.deemed:
-                log.info("deadline sweep", extra={"reminded": report.reminded, "deemed": report.deemed})
+            if report.reminded or report.deemed or report.handed_over:
+                log.info("deadline sweep", extra={"reminded": report.reminded, "deemed": report.deemed,
+                                                  "handed_over": report.handed_over})
         except Exception:  # noqa: BLE001 - a failed sweep is retried on the next tick; nothing was written
             log.exception("deadline sweep failed")
         await asyncio.sleep(every_seconds)

@@ -267,9 +267,9 @@ async def _check_departments(session, county_id: int, fields: DraftFields) -> No
     found = set((await session.execute(
         select(Department.id).where(Department.id.in_(wanted), Department.county_id == county_id))).scalars())
     if fields.lead_department_id is not None and fields.lead_department_id not in found:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such department in this county.", field="leadDepartmentId")
+        raise DomainError(ErrorCode.NOT_FOUND, "No such department.", field="leadDepartmentId")
     if any(d not in found for d in fields.co_sponsor_ids):
-        raise DomainError(ErrorCode.NOT_FOUND, "No such department in this county.", field="coSponsorIds")
+        raise DomainError(ErrorCode.NOT_FOUND, "No such department.", field="coSponsorIds")
     if fields.lead_department_id in fields.co_sponsor_ids:
         raise DomainError(ErrorCode.INVALID, "The lead department cannot also co-sponsor.", field="coSponsorIds")
     for official_id, field in ((fields.addressed_to_id, "addressedToId"),
@@ -277,7 +277,7 @@ async def _check_departments(session, county_id: int, fields: DraftFields) -> No
         if official_id is not None:
             official = await session.get(Official, official_id)
             if official is None or official.county_id != county_id:
-                raise DomainError(ErrorCode.NOT_FOUND, "No such official in this county.", field=field)
+                raise DomainError(ErrorCode.NOT_FOUND, "No such official.", field=field)
 
 
 def _apply(document: Document, fields: DraftFields) -> None:
@@ -306,6 +306,8 @@ async def create_draft(session: AsyncSession, *, drafted_by_id: int, fields: Dra
     if drafter is None:
         raise DomainError(ErrorCode.NOT_FOUND, "Drafts are written by officials; this account has none.",
                           field="draftedBy")
+    # County first, before the insert, as every writer does (lock_document): see db.engine.locked_row.
+    await locked_row(session, County, drafter.county_id)
     await _check_departments(session, drafter.county_id, fields)
     document = Document(county_id=drafter.county_id, drafted_by_id=drafter.id, state=DocumentState.DRAFT, round=0)
     _apply(document, fields)

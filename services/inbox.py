@@ -65,9 +65,13 @@ def visible_to(stmt: Select, *, official_id: int | None, sees_everything: bool) 
     """Classified documents are neither listed nor counted for anyone off their chain (office aside)."""
     if sees_everything:
         return stmt
+    unclassified = Document.classification == Classification.NONE
+    if official_id is None:
+        # An account without an official is on no chain. (Compared in SQL, None would become IS NULL:
+        # true of every assignment nobody has acted on yet.)
+        return stmt.where(unclassified)
     on_chain = exists().where(
         StepAssignment.document_id == Document.id,
         or_(StepAssignment.assignee_id == official_id, StepAssignment.acted_by_id == official_id),
     )
-    return stmt.where(or_(Document.classification == Classification.NONE,
-                          Document.drafted_by_id == official_id, on_chain))
+    return stmt.where(or_(unclassified, Document.drafted_by_id == official_id, on_chain))

@@ -37,7 +37,7 @@ from domain.roster import (
     find_cover_cycle,
     local_date,
 )
-from services import audit
+from services import audit, handover
 from services.tenancy import lock_county
 
 # An official holds at most one of these at a time (the executive VM is a VM already).
@@ -55,19 +55,16 @@ async def _lock_roster(session: AsyncSession, county_id: int) -> None:
 
 async def _official(session: AsyncSession, official_id: int, field: str, county_id: int | None = None) -> Official:
     official = await session.get(Official, official_id)
-    if official is None:
+    # Another county's official answers like a missing one: no answer may tell that it exists.
+    if official is None or (county_id is not None and official.county_id != county_id):
         raise DomainError(ErrorCode.NOT_FOUND, "No such official.", field=field)
-    if county_id is not None and official.county_id != county_id:
-        raise DomainError(ErrorCode.CROSS_COUNTY, "That official belongs to another county.", field=field)
     return official
 
 
 async def _department(session: AsyncSession, department_id: int, field: str, county_id: int) -> Department:
     department = await session.get(Department, department_id)
-    if department is None:
+    if department is None or department.county_id != county_id:
         raise DomainError(ErrorCode.NOT_FOUND, "No such department.", field=field)
-    if department.county_id != county_id:
-        raise DomainError(ErrorCode.CROSS_COUNTY, "That department belongs to another county.", field=field)
     return department
 
 
@@ -178,6 +175,7 @@ async def retire_official(session: AsyncSession, *, official_id: int, retired_on
     await session.flush()
     await audit.record(session, county_id=official.county_id, actor=actor, action="official.retire",
                        entity="official", entity_id=official.id, before=before, after=audit.as_record(official))
+    await _hand_over_if_in_force(session, official.county_id, retired_on, actor)
     return official
 
 
@@ -262,7 +260,16 @@ async def appoint(session: AsyncSession, *, official_id: int, role: Role, effect
     await session.flush()
     await audit.record(session, county_id=county_id, actor=actor, action="position.appoint", entity="position",
                        entity_id=position.id, after=audit.as_record(position))
+    await _hand_over_if_in_force(session, county_id, effective_from, actor)
     return position
+
+
+async def _hand_over_if_in_force(session: AsyncSession, county_id: int, from_day: dt.date,
+                                 actor: audit.Actor) -> None:
+    """A change in force today may give retired officials' waiting work a holder (services.handover)."""
+    now = utcnow()
+    if from_day <= local_date(now):
+        await handover.hand_over_retired_work(session, county_id=county_id, at=now, actor=actor)
 
 
 async def end_position(session: AsyncSession, *, position_id: int, effective_to: dt.date,

@@ -14,6 +14,7 @@ import yaml
 from sqlalchemy import func, select, update
 from strawberry.relay import to_base64
 
+from cli import demo as demo_module
 from cli.demo import DEMO_FILE
 from db.models import (
     AbPair,
@@ -33,6 +34,7 @@ from services import auth, roster, tenancy
 from tests.county import PASSWORD, SYSTEM, build_county
 
 QIANFA = Path(sys.executable).with_name("qianfa")
+PASSWORD_OF_THE_DEMO = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))["demo"]["password"]
 ME = "{ me { username role county { code } official { code } } }"
 
 ROSTER = """\
@@ -264,12 +266,81 @@ async def test_the_demo_county_seeds_once_and_its_admin_can_sign_in(qianfa, api,
                           {"id": to_base64("Official", vm2)}, token=token)
     assert answer["whoActsFor"] == {"actor": {"code": "VM3"}, "hops": [{"reason": "AB_PARTNER"}]}
 
-    skipped, refused = await asyncio.gather(qianfa("seed-demo", "--if-empty"), qianfa("seed-demo"))
-    assert skipped.code == 0
-    assert skipped.out.strip() == "Counties exist already: the demo county was not seeded."
-    assert refused.code == 1
-    assert "County code 'qingxi' is taken" in refused.err
+    again = await qianfa("seed-demo", "--if-empty")
+    assert again.code == 0, again.err
+    assert "is there already" in again.out, "a second `make run` still tells how to sign in"
+    assert f"password {demo['password']}" in again.out and "admin.qingxi" in again.out
     assert await count(sessions, County) == 1
+
+
+async def test_a_second_county_and_no_demo_seeds_nothing_with_if_empty(qianfa, sessions):
+    await new_county(sessions)
+
+    skipped = await qianfa("seed-demo", "--if-empty")
+
+    assert skipped.code == 0 and "nothing was seeded" in skipped.out
+    assert await count(sessions, County) == 1
+
+
+async def test_the_demo_story_is_read_from_the_data_and_follows_it(qianfa, api, sessions):
+    """VM2 is on a business trip: VM3 (his AB partner) may sign the urgent notice but not the other one;
+    once VM3 signs, the next `make run` tells the notice is signed."""
+    seeded = await qianfa("seed-demo")
+    assert seeded.code == 0, seeded.err
+    away = next(line for line in seeded.out.splitlines() if "is away until" in line)
+    assert "刘志强 (VM2)" in away and "陈静怡 (VM3) acts for them" in away
+    urgent = next(line for line in seeded.out.splitlines() if "关于应急物资储备库建设的紧急通知" in line)
+    assert "in_progress; waits for 刘志强 (VM2) to sign — away; 陈静怡 (VM3) may act now" in urgent
+    returned = next(line for line in seeded.out.splitlines() if "关于申请县城污水处理厂扩建资金的请示" in line)
+    assert returned.strip() == "关于申请县城污水处理厂扩建资金的请示: returned", "nothing waits on a returned request"
+
+    token = await api.login("vm3.qingxi", PASSWORD_OF_THE_DEMO)
+    inbox = await api.ok("{ inbox(first: 10) { edges { node { document { id title } } } } }", token=token)
+    document_id = next(edge["node"]["document"]["id"] for edge in inbox["inbox"]["edges"]
+                       if edge["node"]["document"]["title"] == "关于应急物资储备库建设的紧急通知")
+    signed = await api.ok("mutation($id: ID!) { signDocument(input: {documentId: $id}) { __typename } }",
+                          {"id": document_id}, token=token)
+    assert signed["signDocument"]["__typename"] == "AssignmentPayload", signed
+
+    told = await qianfa("seed-demo", "--if-empty")
+    urgent = next(line for line in told.out.splitlines() if "关于应急物资储备库建设的紧急通知" in line)
+    assert urgent.strip() == "关于应急物资储备库建设的紧急通知: signed"
+
+
+async def test_after_the_business_trip_the_demo_says_nobody_is_away(sessions):
+    async with sessions() as session, session.begin():
+        await demo_module.seed_demo(session, actor=SYSTEM)
+    async with sessions() as session:
+        county = await demo_module.demo_county(session)
+        story = await demo_module.describe_demo(session, county=county, at=utcnow() + dt.timedelta(days=5))
+    assert story.away == []
+    urgent = next(line for line in story.documents if "关于应急物资储备库建设的紧急通知" in line)
+    assert urgent.endswith("waits for 刘志强 (VM2) to sign"), "back from the trip, VM2 signs it himself"
+
+
+async def test_the_demo_is_reset_to_today(qianfa, api, sessions):
+    from db.models import Document
+
+    assert (await qianfa("seed-demo")).code == 0
+    async with sessions() as session, session.begin():
+        seeded_titles = set((await session.execute(select(Document.title))).scalars())
+        await session.execute(update(Document).values(title="试用时改过的标题"))
+
+    reset = await qianfa("seed-demo", "--reset")
+
+    assert reset.code == 0, reset.err
+    assert "Seeded the demo county" in reset.out and "is away until" in reset.out
+    async with sessions() as session:
+        counties = (await session.execute(select(County.id))).scalars().all()
+        titles = (await session.execute(select(Document.title))).scalars().all()
+        reset_events = (await session.execute(select(AuditEvent.action).where(AuditEvent.county_id.is_(None),
+                                                                               AuditEvent.action == "county.demo_reset"))).all()
+    assert len(counties) == 1
+    assert sorted(titles) == sorted(seeded_titles), "one fresh set of demo documents"
+    assert len(reset_events) == 1, "the reset is on the system audit trail"
+    assert (await qianfa("audit", "verify", "--county", "qingxi")).code == 0
+    assert await api.login("sysadmin", PASSWORD_OF_THE_DEMO), "the system administrator survives a reset"
+    assert (await qianfa("seed-demo", "--reset", "--if-empty")).code == 1
 
 
 async def test_the_demo_county_fills_every_post_and_puts_every_department_in_a_portfolio(qianfa, sessions):
@@ -371,3 +442,18 @@ async def test_an_administrator_creates_a_county_and_verifies_its_audit_chain(qi
         await session.execute(update(AuditEvent).where(AuditEvent.seq == 1).values(action="county.forged"))
     broken = await qianfa("audit", "verify", "--county", "lulong")
     assert broken.code == 1 and "broken at event 1" in broken.err
+
+
+async def test_the_county_list_lines_up_chinese_names(qianfa):
+    from rich.cells import cell_len
+
+    for code, name, rule_set in (("lulong", "卢龙县", "lulong-2018"), ("yanjin", "延津县人民政府测试", "yanjin-2023")):
+        assert (await qianfa("county", "create", "--code", code, "--name", name, "--rule-set", rule_set)).code == 0
+
+    listed = await qianfa("county", "list")
+
+    assert listed.code == 0, listed.err
+    header, *lines = listed.out.splitlines()
+    column = cell_len(header[:header.index("RULE SET")])
+    assert [cell_len(line[:line.index(rule_set)]) for line, rule_set in zip(lines, ("lulong-2018", "yanjin-2023"))] \
+        == [column, column], listed.out

@@ -1,0 +1,401 @@
+"""No answer tells a caller that a record exists when they may not see it.
+
+Another county's record, a classified document off the caller's chain (or a classified circulation
+they do not read), and an id that names nothing get the same error — code, field and message — from
+every mutation that takes an id. An account without an official (the county administrator) is on no
+chain: it sees no classified document, listed, counted or by id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+from graphql import GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLScalarType
+from sqlalchemy import func, select
+from strawberry.relay import to_base64
+
+from cli.demo import demo_file, seed_demo
+from db.engine import session_factory
+from db.models import Account, AuditEvent, Base, SigningRule, StepAssignment
+from domain.documents import Classification, Direction, Genre, Issuer
+from domain.roster import AbsenceReason
+from schema import build_schema
+from services import auth, circulation, documents, roster
+from services.signing_rules import SigningTables
+from tests.api import Api
+from tests.county import PASSWORD, SYSTEM, County, build_county, create_system_admin
+
+CST = dt.timezone(dt.timedelta(hours=8))
+DAY = dt.date(2025, 3, 1)
+MONDAY_9AM = dt.datetime(2025, 3, 3, 9, 0, tzinfo=CST)
+NO_SUCH_ROW = 999_999
+
+
+# ---------------------------------------------------------------- two counties, and what each caller may not see
+
+
+@dataclass
+class World:
+    """Yanjin, where the callers work, and Lulong next door.
+
+    ``foreign`` holds a Lulong record of each type; ``hidden`` a Yanjin record of the type that the
+    callers of the cases below may not see.
+    """
+
+    here: County
+    foreign: dict[str, str]
+    hidden: dict[str, str]
+    in_flow: str  # a Yanjin notice waiting for the office director's review: everyone in Yanjin sees it
+    waiting: str  # its waiting assignment
+    fin_draft: str  # a draft the finance bureau's principal is writing
+    api: Api | None = None
+    sessions: object = None
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    async def token(self, caller: str) -> str:
+        """``caller``: "admin" (Yanjin's county administrator) or an official's staff code."""
+        if caller not in self.tokens:
+            account = self.here.admin if caller == "admin" else self.here.account(caller)
+            self.tokens[caller] = await self.api.login(account, PASSWORD)
+        return self.tokens[caller]
+
+
+def gid(type_name: str, row_id: int) -> str:
+    return to_base64(type_name, row_id)
+
+
+async def _notice(session, county: County, drafter: str, tables: SigningTables, *, submit: bool = True,
+                  classification: Classification = Classification.NONE) -> int:
+    fields = documents.DraftFields(title="关于加强校园安全管理的通知", issuer=Issuer.COUNTY_GOVERNMENT,
+                                   genre=Genre.NOTICE, direction=Direction.DOWNWARD,
+                                   lead_department_id=county.departments["教育局"], classification=classification)
+    draft = await documents.create_draft(session, drafted_by_id=county.officials[drafter], fields=fields,
+                                         actor=SYSTEM)
+    if submit:
+        await documents.submit(session, document_id=draft.id, official_id=county.officials[drafter], tables=tables,
+                               actor=SYSTEM)
+    return draft.id
+
+
+async def _waiting_assignment(session, document_id: int) -> int:
+    return await session.scalar(select(StepAssignment.id).where(StepAssignment.document_id == document_id)
+                                .order_by(StepAssignment.id).limit(1))
+
+
+async def _wipe(engine) -> None:
+    async with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            await connection.execute(table.delete())
+
+
+@pytest.fixture(scope="module")
+async def world(engine, app) -> World:
+    """Built once for the module: every test here is refused and writes nothing (each one checks)."""
+    sessions = session_factory(engine)
+    built = await _build_world(sessions)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://qianfa.test") as client:
+        built.api, built.sessions = Api(client), sessions
+        yield built
+    app.state.tables.forget_all()
+    app.state.rosters.clear()
+    await _wipe(engine)
+
+
+async def _build_world(sessions) -> World:
+    here = await build_county(sessions, code="yanjin")
+    there = await build_county(sessions, code="lulong")
+    root = await create_system_admin(sessions)
+    tables = SigningTables()
+    async with sessions() as session, session.begin():
+        # Lulong's records, one of each type an id can name.
+        their_document = await _notice(session, there, "EDU", tables)
+        their_circulation = await circulation.start(
+            session, county_id=there.id, started_by_id=there.officials["DIR"], title="市政府关于防汛的通知",
+            source="市政府办公室", reader_ids=[there.officials["MAG"]], urgent=False, read_only=False,
+            classification=Classification.NONE, actor=SYSTEM)
+        absence = await roster.record_absence(
+            session, official_id=there.officials["VM1"], starts_at=MONDAY_9AM,
+            ends_at=MONDAY_9AM + dt.timedelta(days=1), reason=AbsenceReason.LEAVE, actor=SYSTEM)
+        entrustment = await roster.record_entrustment(
+            session, entrusted_id=there.officials["VM3"], starts_at=MONDAY_9AM,
+            ends_at=MONDAY_9AM + dt.timedelta(days=1), actor=SYSTEM)
+        their_admin = await session.scalar(select(Account.id).where(Account.username == there.admin))
+        _, their_token = await auth.create_api_token(session, account_id=their_admin, name="lulong sync",
+                                                     actor=SYSTEM)
+        their_rule = await session.scalar(select(SigningRule.id).where(SigningRule.county_id == there.id).limit(1))
+
+        # Yanjin's hidden records: a secret notice on which the finance bureau has no step, a classified
+        # circulation it does not read, the system administrator's account and token.
+        secret = await _notice(session, here, "EDU", tables, classification=Classification.SECRET)
+        classified = await circulation.start(
+            session, county_id=here.id, started_by_id=here.officials["DIR"], title="市委关于人事调整的通知",
+            source="市委办公室", reader_ids=[here.officials["MAG"], here.officials["EVM"]], urgent=False,
+            read_only=False, classification=Classification.SECRET, actor=SYSTEM)
+        root_account = await session.scalar(select(Account.id).where(Account.username == root))
+        _, root_token = await auth.create_api_token(session, account_id=root_account, name="root sync", actor=SYSTEM)
+
+        in_flow = await _notice(session, here, "EDU", tables)
+        fin_draft = await _notice(session, here, "FIN", tables, submit=False)
+        return World(
+            here=here,
+            foreign={
+                "County": there.gid, "Official": there.official("VM1"), "Department": there.department("财政局"),
+                "Position": there.position("FIN"), "AbPair": gid("AbPair", there.ab_pairs["VM2-VM3"]),
+                "Absence": gid("Absence", absence.id), "Entrustment": gid("Entrustment", entrustment.id),
+                "Account": gid("Account", their_admin), "ApiToken": gid("ApiToken", their_token.id),
+                "SigningRule": gid("SigningRule", their_rule), "Document": gid("Document", their_document),
+                "StepAssignment": gid("StepAssignment", await _waiting_assignment(session, their_document)),
+                "Circulation": gid("Circulation", their_circulation.id),
+            },
+            hidden={
+                "Document": gid("Document", secret),
+                "StepAssignment": gid("StepAssignment", await _waiting_assignment(session, secret)),
+                "Circulation": gid("Circulation", classified.id),
+                "Account": gid("Account", root_account), "ApiToken": gid("ApiToken", root_token.id),
+            },
+            in_flow=gid("Document", in_flow),
+            waiting=gid("StepAssignment", await _waiting_assignment(session, in_flow)),
+            fin_draft=gid("Document", fin_draft),
+        )
+
+
+# ---------------------------------------------------------------- every mutation that takes an id
+
+
+def _draft(**ids) -> dict:
+    return {"title": "关于财政资金监管的通知", "issuer": "COUNTY_GOVERNMENT", "genre": "NOTICE",
+            "direction": "DOWNWARD", **ids}
+
+
+_WEEK_OFF = {"startsAt": MONDAY_9AM.isoformat(), "endsAt": (MONDAY_9AM + dt.timedelta(days=1)).isoformat()}
+_RULE = {"priority": 1, "action": "sign", "role": "magistrate", "effect": "allow", "rule": "X-1", "article": "§1"}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One id argument of one mutation: ``input`` builds the mutation's input with ``bad`` in that place."""
+
+    mutation: str
+    path: str  # the input field holding the id, dotted when nested
+    type_name: str
+    caller: str  # "admin" (Yanjin's county administrator) or an official's staff code
+    input: Callable[[World, str], dict]
+
+    @property
+    def field(self) -> str:
+        return self.path.rsplit(".", 1)[-1]
+
+
+def _roster(mutation, path, type_name, input):
+    return Case(mutation, path, type_name, "admin", input)
+
+
+def _document_case(mutation, input, caller="FIN"):
+    return Case(mutation, "documentId", "Document", caller, lambda w, bad: {"documentId": bad, **input})
+
+
+def _on_behalf(mutation, input):
+    return Case(mutation, "onBehalfOfId", "Official", "FIN",
+                lambda w, bad: {"documentId": w.in_flow, "onBehalfOfId": bad, **input})
+
+
+def _draft_id(mutation, name, type_name, value):
+    if mutation == "createDraft":
+        return Case(mutation, name, type_name, "FIN", lambda w, bad: _draft(**{name: value(bad)}))
+    return Case(mutation, f"draft.{name}", type_name, "FIN",
+                lambda w, bad: {"documentId": w.fin_draft, "draft": _draft(**{name: value(bad)})})
+
+
+CASES = [
+    _roster("addOfficial", "countyId", "County", lambda w, bad: {"code": "AUD", "name": "孙局长", "rankOrder": 14,
+                                                                 "countyId": bad}),
+    _roster("updateOfficial", "id", "Official", lambda w, bad: {"id": bad, "name": "改名"}),
+    _roster("retireOfficial", "id", "Official", lambda w, bad: {"id": bad, "retiredOn": DAY.isoformat()}),
+    _roster("appointToPosition", "officialId", "Official", lambda w, bad: {
+        "officialId": bad, "role": "DEPARTMENT_DEPUTY", "departmentId": w.here.department("财政局"),
+        "effectiveFrom": DAY.isoformat()}),
+    _roster("appointToPosition", "departmentId", "Department", lambda w, bad: {
+        "officialId": w.here.official("EDU"), "role": "DEPARTMENT_DEPUTY", "departmentId": bad,
+        "effectiveFrom": DAY.isoformat()}),
+    _roster("removeFromPosition", "positionId", "Position", lambda w, bad: {"positionId": bad,
+                                                                             "effectiveTo": DAY.isoformat()}),
+    _roster("createDepartment", "countyId", "County", lambda w, bad: {"name": "审计局", "kind": "AUDIT",
+                                                                      "countyId": bad}),
+    _roster("renameDepartment", "id", "Department", lambda w, bad: {"id": bad, "name": "改名"}),
+    _roster("setDepartmentPrincipal", "departmentId", "Department", lambda w, bad: {
+        "departmentId": bad, "officialId": w.here.official("FIN2"), "effectiveFrom": DAY.isoformat()}),
+    _roster("setDepartmentPrincipal", "officialId", "Official", lambda w, bad: {
+        "departmentId": w.here.department("财政局"), "officialId": bad, "effectiveFrom": DAY.isoformat()}),
+    _roster("setPortfolio", "officialId", "Official", lambda w, bad: {"officialId": bad, "departmentIds": [],
+                                                                      "effectiveFrom": DAY.isoformat()}),
+    _roster("setPortfolio", "departmentIds", "Department", lambda w, bad: {
+        "officialId": w.here.official("VM1"), "departmentIds": [bad], "effectiveFrom": DAY.isoformat()}),
+    _roster("pairAbPartners", "officialAId", "Official", lambda w, bad: {
+        "officialAId": bad, "officialBId": w.here.official("VM1"), "effectiveFrom": DAY.isoformat()}),
+    _roster("pairAbPartners", "officialBId", "Official", lambda w, bad: {
+        "officialAId": w.here.official("VM1"), "officialBId": bad, "effectiveFrom": DAY.isoformat()}),
+    _roster("endAbPair", "pairId", "AbPair", lambda w, bad: {"pairId": bad, "effectiveTo": DAY.isoformat()}),
+    _roster("recordAbsence", "officialId", "Official", lambda w, bad: {"officialId": bad, "reason": "LEAVE",
+                                                                       **_WEEK_OFF}),
+    _roster("recordAbsence", "actingOfficialId", "Official", lambda w, bad: {
+        "officialId": w.here.official("VM2"), "actingOfficialId": bad, "reason": "LEAVE", **_WEEK_OFF}),
+    _roster("cancelAbsence", "absenceId", "Absence", lambda w, bad: {"absenceId": bad}),
+    _roster("recordEntrustment", "entrustedId", "Official", lambda w, bad: {"entrustedId": bad, **_WEEK_OFF}),
+    _roster("cancelEntrustment", "entrustmentId", "Entrustment", lambda w, bad: {"entrustmentId": bad}),
+    _roster("createApiToken", "accountId", "Account", lambda w, bad: {"name": "sync", "accountId": bad}),
+    _roster("revokeApiToken", "id", "ApiToken", lambda w, bad: {"id": bad}),
+    _roster("disableAccount", "id", "Account", lambda w, bad: {"id": bad}),
+    _roster("enableAccount", "id", "Account", lambda w, bad: {"id": bad}),
+    _roster("addSigningRule", "countyId", "County", lambda w, bad: {**_RULE, "countyId": bad}),
+    _roster("removeSigningRule", "id", "SigningRule", lambda w, bad: {"id": bad}),
+    _roster("enterCalendarYear", "countyId", "County", lambda w, bad: {
+        "year": 2027, "holidays": [], "workdays": [], "source": "国办发明电〔2026〕1号", "countyId": bad}),
+    _roster("setCalendarDay", "countyId", "County", lambda w, bad: {"day": "2026-06-18", "workday": False,
+                                                                    "name": "县庆", "countyId": bad}),
+    _roster("removeCalendarDay", "countyId", "County", lambda w, bad: {"day": "2026-06-18", "countyId": bad}),
+    *(_draft_id(mutation, name, type_name, value)
+      for mutation in ("createDraft", "updateDraft")
+      for name, type_name, value in (("leadDepartmentId", "Department", lambda bad: bad),
+                                     ("coSponsorIds", "Department", lambda bad: [bad]),
+                                     ("addressedToId", "Official", lambda bad: bad),
+                                     ("meetingChairId", "Official", lambda bad: bad))),
+    Case("updateDraft", "documentId", "Document", "FIN", lambda w, bad: {"documentId": bad, "draft": _draft()}),
+    _document_case("submitDocument", {}),
+    _document_case("approveStep", {"opinion": "同意"}),
+    _document_case("dissent", {"reasons": "不同意"}),
+    _document_case("signDocument", {}),
+    _document_case("signUrgently", {"consentNote": "县长电话同意"}),
+    _document_case("returnDocument", {"reason": "请补充材料"}),
+    _document_case("withdraw", {}),
+    _on_behalf("approveStep", {"opinion": "同意"}),
+    _on_behalf("dissent", {"reasons": "不同意"}),
+    _on_behalf("signDocument", {}),
+    Case("reassignStep", "assignmentId", "StepAssignment", "FIN", lambda w, bad: {
+        "assignmentId": bad, "toOfficialId": w.here.official("DDIR1"), "reason": "出差"}),
+    Case("reassignStep", "toOfficialId", "Official", "DIR", lambda w, bad: {
+        "assignmentId": w.waiting, "toOfficialId": bad, "reason": "出差"}),
+    Case("startCirculation", "readerIds", "Official", "DIR", lambda w, bad: {
+        "title": "市政府关于防汛的通知", "source": "市政府办公室", "readerIds": [bad]}),
+    Case("markRead", "circulationId", "Circulation", "FIN", lambda w, bad: {"circulationId": bad}),
+]
+
+
+def _id_paths(input_type, prefix: str = "") -> set[str]:
+    """Every input field, however nested, that holds an ID or a list of them."""
+    paths = set()
+    for name, input_field in input_type.fields.items():
+        named = input_field.type
+        while isinstance(named, (GraphQLNonNull, GraphQLList)):
+            named = named.of_type
+        if isinstance(named, GraphQLScalarType) and named.name == "ID":
+            paths.add(prefix + name)
+        elif isinstance(named, GraphQLInputObjectType):
+            paths |= _id_paths(named, f"{prefix}{name}.")
+    return paths
+
+
+@pytest.fixture(scope="session")
+def id_arguments(settings) -> dict[str, str]:
+    """Every mutation's id arguments ("mutation.path"), each with the name of the mutation's input type."""
+    taking = {}
+    for name, mutation in build_schema(settings)._schema.mutation_type.fields.items():
+        for argument_name, argument in mutation.args.items():
+            input_type = argument.type.of_type if isinstance(argument.type, GraphQLNonNull) else argument.type
+            if isinstance(input_type, GraphQLInputObjectType):
+                taking |= {f"{name}.{path}": input_type.name for path in _id_paths(input_type)}
+            else:
+                assert input_type.name != "ID", f"{name}({argument_name}:) is an id outside an input"
+    return taking
+
+
+def test_every_id_of_every_mutation_is_checked_below(id_arguments):
+    assert {f"{c.mutation}.{c.path}" for c in CASES} == set(id_arguments)
+
+
+async def _attempt(api, id_arguments, case: Case, token: str, world: World, bad: str) -> dict:
+    input_type = id_arguments[f"{case.mutation}.{case.path}"]
+    query = f"""mutation($input: {input_type}!) {{ {case.mutation}(input: $input) {{
+      __typename ... on MutationError {{ code field message }} }} }}"""
+    return (await api.ok(query, {"input": case.input(world, bad)}, token=token))[case.mutation]
+
+
+async def _audit_events(sessions) -> int:
+    async with sessions() as session:
+        return await session.scalar(select(func.count()).select_from(AuditEvent))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.mutation}.{c.path}")
+async def test_another_countys_record_or_a_hidden_one_answers_like_a_missing_one(world, id_arguments, case):
+    token = await world.token(case.caller)
+    attempts = {"missing": gid(case.type_name, NO_SUCH_ROW), "another county's": world.foreign[case.type_name]}
+    if case.type_name in world.hidden:
+        attempts["hidden"] = world.hidden[case.type_name]
+    before = await _audit_events(world.sessions)
+
+    answers = {kind: await _attempt(world.api, id_arguments, case, token, world, bad)
+               for kind, bad in attempts.items()}
+
+    missing = answers["missing"]
+    assert (missing["__typename"], missing["code"], missing["field"]) == ("MutationError", "NOT_FOUND", case.field)
+    assert all(answer == missing for answer in answers.values()), answers
+    assert await _audit_events(world.sessions) == before
+
+
+# ---------------------------------------------------------------- accounts without an official, node(id:) on a county
+
+DOCUMENTS = "{ documents(first:100){ edges{ node{ title classification body } } } }"
+COUNTED = "{ documents(first:100){ totalCount edges{ node{ id title classification } } } }"
+NODE = "query($id: ID!) { node(id: $id) { __typename ... on Document { title } ... on County { code } } }"
+EXPLAIN = """query($id: ID!, $who: ID!) {
+  explain(documentId: $id, action: OFFICE_REVIEW, officialId: $who) { allowed } }"""
+
+
+async def test_an_account_without_an_official_sees_no_classified_record_anywhere(world):
+    api, admin = world.api, await world.token("admin")
+    secret, classified = world.hidden["Document"], world.hidden["Circulation"]
+
+    listed = (await api.ok(COUNTED, token=admin))["documents"]
+    assert [edge["node"]["id"] for edge in listed["edges"]] == [world.in_flow, world.fin_draft]
+    assert listed["totalCount"] == 2
+    assert (await api.ok(NODE, {"id": secret}, token=admin))["node"] is None
+    explained = await api.call(EXPLAIN, {"id": secret, "who": world.here.official("DIR")}, token=admin)
+    assert explained.error_codes == ["NOT_FOUND"]
+    assert (await api.ok("query($id: ID!) { circulation(id: $id) { title } }", {"id": classified},
+                         token=admin))["circulation"] is None
+    assert (await api.ok("{ readingQueue { title } instructionsRelayedToMe { instruction } }", token=admin)) == {
+        "readingQueue": [], "instructionsRelayedToMe": []}
+    # The office sees the whole flow.
+    assert (await api.ok(COUNTED, token=await world.token("DIR")))["documents"]["totalCount"] == 3
+
+
+async def test_node_on_a_county_id_answers_for_the_callers_county_and_null_for_any_other(world):
+    admin = await world.token("admin")
+    answers = [await world.api.call(NODE, {"id": county}, token=admin)
+               for county in (world.here.gid, world.foreign["County"], gid("County", NO_SUCH_ROW))]
+    assert [answer.errors for answer in answers] == [None, None, None]
+    assert [answer.data["node"] for answer in answers] == [{"__typename": "County", "code": "yanjin"}, None, None]
+
+
+# Last: ``sessions`` empties the database after it, the module's shared world included.
+async def test_the_county_administrator_of_the_demo_county_is_not_listed_its_secret_document(api, sessions):
+    async with sessions() as session, session.begin():
+        await seed_demo(session, actor=SYSTEM)
+    password = demo_file()["demo"]["password"]
+    admin = await api.login("admin.qingxi", password)
+
+    listed = (await api.ok(DOCUMENTS, token=admin))["documents"]["edges"]
+
+    assert listed, "the demo county's public documents are listed"
+    assert all(edge["node"]["classification"] == "NONE" for edge in listed)
+    assert "关于干部任免的通知（内部）" not in [edge["node"]["title"] for edge in listed]
+    counted = (await api.ok(COUNTED, token=admin))["documents"]
+    assert counted["totalCount"] == len(counted["edges"]) == len(listed)
+    # The office sees the whole flow: the secret notice is there, and node(id:) agrees with the list.
+    office = (await api.ok(COUNTED, token=await api.login("dir.qingxi", password)))["documents"]
+    secret = next(edge["node"] for edge in office["edges"] if edge["node"]["title"] == "关于干部任免的通知（内部）")
+    assert office["totalCount"] == counted["totalCount"] + 1
+    assert (await api.ok(NODE, {"id": secret["id"]}, token=admin))["node"] is None
