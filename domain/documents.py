@@ -136,6 +136,22 @@ class Route(str, enum.Enum):
     DEPUTY = "deputy"
     ESCALATED = "escalated"
 
+    @property
+    def in_words(self) -> str:
+        """The route as a sentence's end: "acting for 刘志强 {in_words}"."""
+        return ROUTE_IN_WORDS[self]
+
+
+ROUTE_IN_WORDS = {
+    Route.DIRECT: "in person",
+    Route.AB_PARTNER: "as the AB partner (AB角)",
+    Route.PRESIDING: "as the executive vice magistrate presiding",
+    Route.ENTRUSTED: "as the vice magistrate the magistrate entrusted",
+    Route.NAMED: "as the acting person named in the absence report",
+    Route.DEPUTY: "as the deputy designated by rank",
+    Route.ESCALATED: "as the superior the work escalates to",
+}
+
 
 class DocumentState(str, enum.Enum):
     DRAFT = "draft"

@@ -10,7 +10,6 @@ class ErrorCode(str, enum.Enum):
     NOT_FOUND = "not_found"
     FORBIDDEN = "forbidden"
     DUPLICATE = "duplicate"
-    CROSS_COUNTY = "cross_county"
     RETIRED = "retired"
     NOT_A_VICE_MAGISTRATE = "not_a_vice_magistrate"
     ALREADY_PAIRED = "already_paired"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 from typing import Annotated
 
@@ -25,7 +24,6 @@ from schema.mutations import MutationError
 from schema.types import Connection, CoverResolution
 from services import documents as service
 from services import inbox as inbox_service
-from services import signing_rules
 from services.cover import roster_at
 from domain.cover import who_acts_for
 
@@ -251,7 +249,10 @@ class DocumentMutations:
 
         return await _mutate(ctx, change)
 
-    @strawberry.mutation(description="Submit: checked against SPEC §2.1, then routed by the county's table.")
+    @strawberry.mutation(description="Submit 报送: checked against the county's submission rules (one matter "
+                                     "per request, no requests inside reports, not to a leader personally, "
+                                     "departmental matters issued by the department), then routed by the "
+                                     "county's signing table.")
     async def submit_document(self, info: Info, input: s.DocumentInput) -> DocumentResult:
         ctx: Context = info.context
 

@@ -87,7 +87,7 @@ class StepAssignment:
         return _official(info, self.assignee_id)
 
 
-@strawberry.type(description="The time limit on a step, from the county's rule set (SPEC §2.4).")
+@strawberry.type(description="The time limit 时限 on a step, in working days, from the county's deadline table (each row cites its article).")
 class Deadline:
     working_days: int
     counted_from: str = strawberry.field(description="activation, submission, or meeting (days before it).")

@@ -15,7 +15,7 @@ from domain import cover as cover_rules
 from domain.roster import AbsenceReason, AccountRole, DepartmentKind, Role, RuleSet, local_date
 from schema.validation import row_id
 
-RuleSetEnum = strawberry.enum(RuleSet, name="RuleSet", description="The county's rule set (SPEC §2.2).")
+RuleSetEnum = strawberry.enum(RuleSet, name="RuleSet", description="The county's rule set: whose work rules its signing and deadline tables start from.")
 DepartmentKindEnum = strawberry.enum(DepartmentKind, name="DepartmentKind")
 RoleEnum = strawberry.enum(Role, name="PositionRole",
                            description="The office director is the principal of the government office.")

@@ -198,7 +198,7 @@ async def create_account(session: AsyncSession, *, username: str, password: str,
     if official_id is not None:
         official = await session.get(Official, official_id)
         if official is None or official.county_id != county_id:
-            raise DomainError(ErrorCode.CROSS_COUNTY, "That official is not of this county.", field="officialId")
+            raise DomainError(ErrorCode.NOT_FOUND, "No such official.", field="officialId")
     account = Account(username=username, password_hash=hash_password(password), role=role, county_id=county_id,
                       official_id=official_id)
     session.add(account)

@@ -1,4 +1,4 @@
-"""Due times on chain steps, the office's reminders, and deemed no objection (SPEC §2.4).
+"""Due times on chain steps, the office's reminders, and deemed no objection (docs/DOMAIN.md §4).
 
 A step's clock starts when the step becomes active, from the county's rule set (policies/deadlines)
 and its working calendar. The sweeper finds lapses: at the first the office's reminder is recorded

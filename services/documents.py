@@ -1,4 +1,4 @@
-"""Documents through their approval chain (SPEC §2).
+"""Documents through their approval chain (docs/DOMAIN.md §3).
 
 Every action runs in one transaction holding the document's row lock, so people acting at the same
 moment are applied one after another and a step advances exactly once. Who may act is decided by the
@@ -232,7 +232,7 @@ async def plan_for(session, *, document: Document, tables: SigningTables, at: dt
 
 
 async def can_see(session, *, document: Document, official_id: int | None, at: dt.datetime) -> bool:
-    """Classified documents: only the people on their chain and the government office (SPEC §2, §4)."""
+    """Classified documents: only the people on their chain and the government office (docs/DOMAIN.md §3.4)."""
     if document.classification == Classification.NONE:
         return True
     if official_id is None:
@@ -447,7 +447,7 @@ def standing_of(official_id: int, assignment: StepAssignment, roster: RosterAt) 
 def _denial(decision, route: Route) -> str:
     if decision.rule is not None:
         return (f"The county's signing table refuses this ({decision.rule.rule}, {decision.rule.article})"
-                + ("" if route == Route.DIRECT else f" when acting by the {route.value} route") + ".")
+                + ("" if route == Route.DIRECT else f" when acting {route.in_words}") + ".")
     return "No row of the county's signing table allows this."
 
 
@@ -747,8 +747,9 @@ async def explain(session, *, document_id: int, official_id: int, action: Action
     decision = (await tables.table_for(session, document.county_id)).decide(
         facts, standing.route, action, standing.assignment.role)
     on_behalf = standing.assignment.assignee_id if standing.cover else None
-    reason = (f"Allowed as {standing.assignment.role.value}"
-              + (f", acting for official {on_behalf} by the {standing.route.value} route" if on_behalf else "")
+    acting_for = (await session.get(Official, on_behalf)).name if on_behalf else None
+    reason = (f"Allowed as {standing.assignment.role.value.replace('_', ' ')}"
+              + (f", acting for {acting_for} {standing.route.in_words}" if on_behalf else "")
               + "." if decision.allowed else _denial(decision, standing.route))
     return Explanation(decision.allowed, reason, standing.route, on_behalf,
                        decision.rule.rule if decision.rule else None, decision.rule.article if decision.rule else None)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from db.models import AuditEvent, Document
 from domain.roster import AbsenceReason, RuleSet
 from services import roster
-from tests.county import PASSWORD, SYSTEM, build_county
+from tests.county import OFFICIALS, PASSWORD, SYSTEM, build_county
 
 DRAFT = """mutation($d: DraftInput!) { createDraft(input: $d) {
   __typename ... on DocumentPayload { document { id state } } ... on MutationError { code field message } } }"""
@@ -42,6 +42,7 @@ EXPLAIN = """query($id: ID!, $action: StepAction!) { explain(documentId: $id, ac
   allowed reason route rule { rule article } onBehalfOf { code } } }"""
 
 CST = dt.timezone(dt.timedelta(hours=8))
+OFFICIAL_NAMES = {code: name for code, name, *_ in OFFICIALS}
 
 
 class Desk:
@@ -163,12 +164,16 @@ async def test_yanjin_a_vm_is_away_the_ab_partner_signs_the_urgent_notice_but_no
             for e in inbox["edges"]} == {("关于防汛紧急部署的通知", "AB_PARTNER", "VM1"),
                                          ("关于学期安排的通知", "AB_PARTNER", "VM1")}
 
+    allowed = await desk.do("EVM", EXPLAIN, id=urgent, action="SIGN")
+    assert allowed["allowed"] is True
+    assert allowed["reason"].endswith(f"acting for {OFFICIAL_NAMES['VM1']} as the AB partner (AB角)."), allowed["reason"]
     signed = await desk.do("EVM", SIGN, id=urgent)
     assert signed["assignment"]["route"] == "AB_PARTNER" and signed["document"]["state"] == "SIGNED"
     refused = await desk.do("EVM", SIGN, id=ordinary)
     assert refused["code"] == "NOT_ALLOWED_BY_TABLE" and "001 §5" in refused["message"]
     explained = await desk.do("EVM", EXPLAIN, id=ordinary, action="SIGN")
     assert explained["allowed"] is False and explained["rule"] == {"rule": "Y-5-ab", "article": "001 §5"}
+    assert explained["reason"].endswith("when acting as the AB partner (AB角)."), "a sentence, no snake_case"
     # The ordinary notice waits for the VM's return: he may still sign it himself.
     assert (await desk.do("VM1", SIGN, id=ordinary))["document"]["state"] == "SIGNED"
 
