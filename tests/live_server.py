@@ -24,6 +24,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import uvicorn
+from starlette.applications import Starlette
 
 from config import Settings
 from server import create_app
@@ -36,6 +37,9 @@ STOP_TIMEOUT = 10.0
 class LiveServer:
     host: str
     port: int
+    # The app it serves in this process (None for a server process of its own), for tests that reach
+    # its caches or event hub.
+    app: Starlette | None = dataclasses.field(default=None, repr=False, compare=False)
 
     @property
     def base_url(self) -> str:
@@ -65,7 +69,8 @@ def running_server(settings: Settings, host: str = "127.0.0.1") -> Iterator[Live
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, 0))  # the kernel picks a free port; we hand uvicorn the bound socket, so no race
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(settings), log_config=None, access_log=False, lifespan="on",
+    app = create_app(settings)
+    config = uvicorn.Config(app, log_config=None, access_log=False, lifespan="on",
                             ws="auto", timeout_graceful_shutdown=5)
     server = _ThreadedServer(config)
     failure: list[BaseException] = []
@@ -78,7 +83,7 @@ def running_server(settings: Settings, host: str = "127.0.0.1") -> Iterator[Live
 
     thread = threading.Thread(target=serve, name=f"uvicorn-{port}", daemon=True)
     thread.start()
-    live = LiveServer(host, port)
+    live = LiveServer(host, port, app)
     try:
         _wait_until_healthy(live, thread, failure)
         yield live

@@ -17,8 +17,6 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-import tests.live_server
-from server import create_app
 from services import events
 from tests.api import Api
 from tests.browser import WAIT_MS, OfflinePage, browser, offline_page  # noqa: F401  (browser: a fixture)
@@ -37,16 +35,8 @@ SCREENSHOTS = os.environ.get("QIANFA_TEST_SCREENSHOTS")
 @pytest.fixture(scope="module")
 def served(settings, engine):
     """A live server on the test database, with its app in reach (to forget cached tables)."""
-    apps = []
-
-    def create_and_keep(*args, **kwargs):
-        apps.append(create_app(*args, **kwargs))
-        return apps[-1]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(tests.live_server, "create_app", create_and_keep)
-        with running_server(settings) as live:
-            yield live, apps[0]
+    with running_server(settings) as live:
+        yield live, live.app
 
 
 @pytest.fixture

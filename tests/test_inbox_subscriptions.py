@@ -25,9 +25,7 @@ from sqlalchemy import select
 from strawberry.relay import from_base64
 from websockets.exceptions import ConnectionClosed
 
-import tests.live_server
 from db.models import Account, utcnow
-from server import create_app
 from services import auth, events
 from services.events import EventHub, InboxEvent, InboxEventKind
 from tests.api import Api
@@ -45,16 +43,8 @@ PROBE = "probe"
 @pytest.fixture(scope="module")
 def served(settings, engine):
     """A threaded server on the test database, with its app (and so its event hub) in reach."""
-    apps = []
-
-    def create_and_keep(*args, **kwargs):
-        apps.append(create_app(*args, **kwargs))
-        return apps[-1]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(tests.live_server, "create_app", create_and_keep)
-        with running_server(settings) as live:
-            yield live, apps[0]
+    with running_server(settings) as live:
+        yield live, live.app
 
 
 class LiveDesk(Desk):
