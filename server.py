@@ -9,11 +9,13 @@ import datetime as dt
 import gc
 import logging
 import re
+import sys
 import time
 import uuid
 
 import orjson
 from cross_web import HTTPException
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -25,14 +27,14 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.asgi import GraphQL
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
-from config import Settings
+from config import Settings, SettingsError
 from db.engine import (
     ReadSession,
     StatementCount,
@@ -44,13 +46,14 @@ from db.engine import (
     statement_count,
 )
 from db.listen import PgListener
+from domain.errors import TopLevelCode
 from policies import AccessControl
 from resolvers.context import Context
 from resolvers.subscriptions import SocketContext
 from schema import build_schema
 from server_assets import GRAPHIQL_DIR, GRAPHIQL_PAGE
 from services import deadlines, events, idempotency, signing_rules
-from services.auth import Principal, authenticate
+from services.auth import Principal, TokenExpired, authenticate
 from services.cover import RosterCache
 from services.signing_rules import SigningTables
 
@@ -91,16 +94,50 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
+def _local_time(record: logging.LogRecord) -> str:
+    """``2026-10-10T09:00:00.123+08:00``: the server's local time with its offset, so lines from
+    machines in different zones (or read by someone in another) still order and compare."""
+    return dt.datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds")
+
+
+class _JsonLines(JsonFormatter):
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        return _local_time(record)
+
+
 def json_formatter() -> logging.Formatter:
-    """One JSON object per line: time, level, logger name, message and any extra fields."""
-    return JsonFormatter("{asctime}{levelname}{name}{message}", style="{",
-                         rename_fields={"asctime": "time", "levelname": "level"})
+    """One JSON object per line: time (with its offset), level, logger name, message and any extra fields."""
+    return _JsonLines("{asctime}{levelname}{name}{message}", style="{",
+                      rename_fields={"asctime": "time", "levelname": "level"}, json_ensure_ascii=False)
 
 
-def configure_logging(debug: bool, log_sql: bool = False) -> None:
-    """JSON lines on stderr, each stamped with the id of the request being served, if any."""
+# A LogRecord's own attributes; the rest are a line's extra fields.
+_STANDARD_ATTRS = {*RESERVED_ATTRS, "taskName"}
+
+
+class TextFormatter(logging.Formatter):
+    """For a person at a terminal: ``time LEVEL logger: message key=value …``, tracebacks below."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        extras = " ".join(f"{key}={value}" for key, value in record.__dict__.items()
+                          if key not in _STANDARD_ATTRS and not key.startswith("_"))
+        line = f"{_local_time(record)} {record.levelname:<7} {record.name}: {record.getMessage()}"
+        line = f"{line}  {extras}" if extras else line
+        if record.exc_info:
+            line = f"{line}\n{self.formatException(record.exc_info)}"
+        if record.stack_info:
+            line = f"{line}\n{self.formatStack(record.stack_info)}"
+        return line
+
+
+def configure_logging(debug: bool, log_sql: bool = False, log_format: str = "auto") -> None:
+    """Log lines on stderr, each stamped with the id of the request being served, if any.
+
+    ``auto``: readable text when stderr is a terminal, JSON lines (for a log collector) otherwise.
+    """
     handler = logging.StreamHandler()
-    handler.setFormatter(json_formatter())
+    text_lines = log_format == "text" or (log_format == "auto" and handler.stream.isatty())
+    handler.setFormatter(TextFormatter() if text_lines else json_formatter())
     handler.addFilter(RequestIdLogFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -169,7 +206,8 @@ class RequestContextMiddleware:
                 return
             await JSONResponse(
                 {"errors": [{"message": "Unexpected error.",
-                             "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}}]},
+                             "extensions": {"code": TopLevelCode.INTERNAL_SERVER_ERROR.value,
+                                            "requestId": request_id}}]},
                 status_code=500,
             )(scope, receive, send_with_headers)
         finally:
@@ -225,7 +263,7 @@ class _BodyTooLarge(Exception):
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-    response = JSONResponse({"errors": [{"message": f"Request body over {limit} bytes."}]}, status_code=413)
+    response = _json_error(413, TopLevelCode.REQUEST_TOO_LARGE, f"Request body over {limit} bytes.")
     await response(scope, receive, send)
 
 
@@ -253,8 +291,8 @@ def bearer_token(authorization: object) -> str | None:
     return (credentials.strip() or None) if scheme.lower() == "bearer" else None
 
 
-def _json_error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status,
+def _json_error(status: int, code: TopLevelCode, message: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code.value}}]}, status_code=status,
                         headers=headers)
 
 
@@ -265,8 +303,17 @@ DATABASE_UNAVAILABLE = "database_unavailable"
 
 def _unavailable() -> JSONResponse:
     """The database is out of connections, refusing them or not answering in time: retry later."""
-    return _json_error(503, "SERVICE_UNAVAILABLE", "The database could not serve this request in time; "
+    return _json_error(503, TopLevelCode.SERVICE_UNAVAILABLE, "The database could not serve this request in time; "
                        "retry shortly (with the same Idempotency-Key for a change).", headers={"retry-after": "1"})
+
+
+# Set in a WebSocket's state to close it with this reason instead of strawberry's fixed "Forbidden".
+_CLOSE_REASON = "close_reason"
+
+
+class _SocketAdapter(ASGIWebSocketAdapter):
+    async def close(self, code: int, reason: str) -> None:
+        await super().close(code, self.ws.scope.get("state", {}).get(_CLOSE_REASON, reason))
 
 
 class QianfaGraphQL(GraphQL):
@@ -282,6 +329,8 @@ class QianfaGraphQL(GraphQL):
     - ``Accept: application/graphql-response+json`` gets that media type, and a request error
       (unparsable, invalid, bad variables: nothing executed) gets 400 without a ``data`` entry.
     """
+
+    websocket_adapter_class = _SocketAdapter
 
     def __init__(self, *, settings: Settings, sessions, read_sessions, access: AccessControl,
                  tables: SigningTables, hub: events.EventHub, **kwargs) -> None:
@@ -321,7 +370,7 @@ class QianfaGraphQL(GraphQL):
     async def _run_once(self, request, key: str, context, root_value):
         """Idempotency-Key: the first answer is kept and replayed; nothing runs twice."""
         if not 0 < len(key) <= idempotency.MAX_KEY_LENGTH or not key.isprintable():
-            return _json_error(400, "BAD_IDEMPOTENCY_KEY",
+            return _json_error(400, TopLevelCode.BAD_IDEMPOTENCY_KEY,
                                f"An Idempotency-Key has 1 to {idempotency.MAX_KEY_LENGTH} printable characters.")
         principal = await self._principal(request)
         # The claim below writes through a connection of its own (on SQLite, the one writer).
@@ -338,11 +387,11 @@ class QianfaGraphQL(GraphQL):
             return Response(outcome.body, status_code=outcome.status_code, media_type=JSON,
                             headers={"idempotent-replayed": "true"})
         if outcome.claim == idempotency.Claim.IN_PROGRESS:
-            return _json_error(409, "IDEMPOTENCY_IN_PROGRESS",
+            return _json_error(409, TopLevelCode.IDEMPOTENCY_IN_PROGRESS,
                                "The first request with this key is still running; retry shortly.",
                                headers={"retry-after": "1"})
         if outcome.claim == idempotency.Claim.MISMATCH:
-            return _json_error(422, "IDEMPOTENCY_KEY_REUSED",
+            return _json_error(422, TopLevelCode.IDEMPOTENCY_KEY_REUSED,
                                "This Idempotency-Key was used for a different request.")
         try:
             response = await self._run_http(request, context, root_value)
@@ -420,12 +469,16 @@ class QianfaGraphQL(GraphQL):
             await read_session.close()
 
     async def _principal(self, request):
-        """Who the bearer token says is asking; looked up once per request."""
+        """Who the bearer token says is asking; looked up once per request. An expired token is noted, so
+        a field that needs a sign-in answers TOKEN_EXPIRED, and signing in again still works."""
         state = request.scope.setdefault("state", {})
         if "principal" not in state:
             bearer = bearer_token(request.headers.get("authorization"))
-            state["principal"] = None if bearer is None else await authenticate(
-                self._read_session(request), bearer=bearer, secret_key=self.settings.secret_key)
+            try:
+                state["principal"] = None if bearer is None else await authenticate(
+                    self._read_session(request), bearer=bearer, secret_key=self.settings.secret_key)
+            except TokenExpired:
+                state["principal"], state["token_expired"] = None, True
         return state["principal"]
 
     async def get_context(self, request, response) -> Context:
@@ -443,13 +496,19 @@ class QianfaGraphQL(GraphQL):
         if self.is_websocket_request(request):
             # Built at the upgrade; signed in by connection_init (on_ws_connect) before any operation runs.
             return SocketContext(**common, principal=None, hub=self.hub)
-        return Context(**common, principal=await self._principal(request), _session=self._read_session(request))
+        return Context(**common, principal=await self._principal(request), _session=self._read_session(request),
+                       token_expired=request.scope["state"].get("token_expired", False))
 
     async def on_ws_connect(self, context: SocketContext):
-        """graphql-transport-ws connection_init: sign in with its payload, or close with 4403 Forbidden."""
+        """graphql-transport-ws connection_init: sign in with its payload, or close with 4403 (reason
+        "Forbidden", or "TOKEN_EXPIRED" when the token is genuine but expired)."""
         params = context.connection_params or {}
         bearer = bearer_token(params.get("authorization", params.get("Authorization")))
-        principal = await self._authenticate(bearer)
+        try:
+            principal = await self._authenticate(bearer)
+        except TokenExpired:
+            context.request.scope.setdefault("state", {})[_CLOSE_REASON] = TopLevelCode.TOKEN_EXPIRED.value
+            raise ConnectionRejectionError from None
         if principal is None:
             raise ConnectionRejectionError
         context.principal, context.bearer = principal, bearer
@@ -559,10 +618,19 @@ def tune_garbage_collector() -> None:
     gc.freeze()
 
 
+def settings_or_exit() -> Settings:
+    """The settings from the environment, or one line on stderr and exit status 2 (a usage error)."""
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def app_from_env() -> Starlette:
     """The served app, built in each server process (``uvicorn --factory server:app_from_env``)."""
-    settings = Settings.from_env()
-    configure_logging(settings.debug, settings.log_sql)
+    settings = settings_or_exit()
+    configure_logging(settings.debug, settings.log_sql, settings.log_format)
     app = create_app(settings)
     tune_garbage_collector()
     return app
@@ -571,7 +639,13 @@ def app_from_env() -> Starlette:
 def main() -> None:
     import uvicorn
 
-    settings = Settings.from_env()
+    settings = settings_or_exit()
+    if settings.workers > 1 and is_sqlite(settings.database_url):
+        # Seen: several processes on SQLite lost 5 of 8 live inbox events (and SQLite has one writer).
+        print(f"error: WORKERS={settings.workers} needs PostgreSQL: on SQLite each server process hears only "
+              "its own live inbox events (subscribers on the others miss them); "
+              "set WORKERS=1 or a postgresql:// DATABASE_URL", file=sys.stderr)
+        raise SystemExit(2)
     # uvicorn starts several processes only from an import string, each building its own app.
     uvicorn.run("server:app_from_env", factory=True, workers=settings.workers, host=settings.host,
                 port=settings.port, log_config=None, access_log=False)

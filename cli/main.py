@@ -2,7 +2,7 @@
 
 Each command opens its own engine on DATABASE_URL and runs in one transaction through the same
 services as the GraphQL API, so validation and the audit trail are identical. Expected failures are
-printed to stderr with exit code 1.
+printed to stderr with exit code 1; a bad setting (DATABASE_URL, …) with exit code 2.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from cli import demo, roster_formats
 from cli.roster_formats import load_yaml, read_roster_file, to_csv, to_yaml
 from cli.roster_sync import export_roster, import_roster
-from config import Settings
+from config import Settings, SettingsError
 from db.engine import create_engine, session_factory
 from db.models import Account, ApiToken, County, Official, utcnow
+from domain.accounts import DEFAULT_API_TOKEN_DAYS, MAX_API_TOKEN_DAYS, ApiTokenScope
 from domain.calendar import CalendarUnknown
 from domain.errors import DomainError, ErrorCode
 from domain.roster import LOCAL_TZ, AccountRole, RuleSet
@@ -72,7 +73,11 @@ def _fail(message: str) -> NoReturn:
 
 def _run(command: str, work: Callable[[AsyncEngine, Actor], Awaitable[_Result]]) -> _Result:
     """Run a command's database work on its own engine; expected failures become a message and exit 1."""
-    url = Settings.from_env().database_url
+    try:
+        url = Settings.from_env().database_url
+    except SettingsError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
 
     async def main() -> _Result:
         engine = create_engine(url)
@@ -270,15 +275,23 @@ def roster_export(
 def token_create(
     username: Annotated[str, typer.Option("--username", help="The account the token acts as.")],
     name: Annotated[str, typer.Option("--name", help="What uses it, e.g. 'nightly roster sync'.")],
+    expires_in_days: Annotated[int, typer.Option(
+        "--expires-in-days", help=f"How many days it works, 1 to {MAX_API_TOKEN_DAYS}.")] = DEFAULT_API_TOKEN_DAYS,
+    scope: Annotated[ApiTokenScope, typer.Option(
+        "--scope", help="read: its mutations are refused; read_write: it acts as the account does.")
+    ] = ApiTokenScope.READ_WRITE,
 ) -> None:
     """Create an API token. It is printed once, alone on stdout; only its digest is stored."""
     async def work(engine: AsyncEngine, actor: Actor):
         async with _transaction(engine) as session:
             account = await _account(session, username)
-            return await auth.create_api_token(session, account_id=account.id, name=name, actor=actor)
+            return await auth.create_api_token(session, account_id=account.id, name=name, actor=actor,
+                                               expires_in_days=expires_in_days, scope=scope)
 
     token, row = _run("token create", work)
-    typer.echo(f"API token {row.id} ({row.name}) for {username}; it is shown only this once:", err=True)
+    expiry = row.expires_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M")
+    typer.echo(f"API token {row.id} ({row.name}, {row.scope.value}, until {expiry}) for {username}; "
+               "it is shown only this once:", err=True)
     typer.echo(token)
 
 
@@ -313,9 +326,9 @@ def token_list(
     def local(moment) -> str:
         return moment.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") if moment else "-"
 
-    typer.echo(_table(["ID", "ACCOUNT", "NAME", "PREFIX", "CREATED", "REVOKED"],
-                      [[str(token.id), owner, token.name, token.prefix, local(token.created_at),
-                        local(token.revoked_at)] for token, owner in rows]))
+    typer.echo(_table(["ID", "ACCOUNT", "NAME", "PREFIX", "SCOPE", "CREATED", "EXPIRES", "REVOKED"],
+                      [[str(token.id), owner, token.name, token.prefix, token.scope.value, local(token.created_at),
+                        local(token.expires_at), local(token.revoked_at)] for token, owner in rows]))
 
 
 # ---------------------------------------------------------------- counties and the audit trail
@@ -411,11 +424,24 @@ def account_create(
     county: Annotated[str | None, typer.Option("--county", help="The county's code; not for system_admin.")] = None,
     official: Annotated[str | None, typer.Option("--official", help="The official's staff code.")] = None,
 ) -> None:
-    """Create a sign-in. The password comes from QIANFA_PASSWORD, or is asked for."""
-    if official is not None and county is None:
-        _fail("--official needs --county.")
-    password = os.environ.get("QIANFA_PASSWORD") or typer.prompt("Password", hide_input=True,
-                                                                 confirmation_prompt=True)
+    """Create a sign-in. The password comes from QIANFA_PASSWORD, or is asked for.
+
+    \b
+    --role official        --county CODE --official STAFF_CODE (the official it signs in as)
+    --role county_admin    --county CODE
+    --role system_admin    neither
+    """
+    # Checked before the password is asked for: a wrong command line wastes no typing.
+    if role == AccountRole.SYSTEM_ADMIN and (county is not None or official is not None):
+        _fail("a system_admin account has no county and no official: drop --county and --official.")
+    if role != AccountRole.SYSTEM_ADMIN and county is None:
+        kind = "an official's" if role == AccountRole.OFFICIAL else f"a {role.value}"
+        _fail(f"{kind} account belongs to a county: give --county CODE.")
+    if role == AccountRole.OFFICIAL and official is None:
+        _fail("an official's account signs in as an official: give --official STAFF_CODE.")
+    if role != AccountRole.OFFICIAL and official is not None:
+        _fail("only an official's account names an official: drop --official (or use --role official).")
+    password = _password()
 
     async def work(engine: AsyncEngine, actor: Actor):
         async with _transaction(engine) as session:
@@ -435,6 +461,55 @@ def account_create(
     account = _run("account create", work)
     where = f", county {county}" if county else ""
     typer.echo(f"Created account {account.id} {account.username} ({account.role.value}{where}).")
+
+
+def _password() -> str:
+    return os.environ.get("QIANFA_PASSWORD") or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@account_app.command("list")
+def account_list(
+    county: Annotated[str | None, typer.Option("--county", help="Only this county's accounts.")] = None,
+) -> None:
+    """List sign-in accounts: username, role, county, official and whether it may sign in."""
+
+    async def work(engine: AsyncEngine, _actor: Actor):
+        async with _transaction(engine) as session:
+            query = (select(Account.username, Account.role, County.code, Official.code, Official.name, Account.active)
+                     .outerjoin(County, County.id == Account.county_id)
+                     .outerjoin(Official, Official.id == Account.official_id))
+            if county is not None:
+                query = query.where(Account.county_id == (await _county(session, county)).id)
+            # System administrators (no county) first, then county by county.
+            return (await session.execute(query.order_by(County.code.nulls_first(), Account.username))).all()
+
+    rows = _run("account list", work)
+    if not rows:
+        typer.echo("No accounts" + (f" in {county}." if county else ": `qianfa account create` makes one."))
+        return
+    typer.echo(_table(["USERNAME", "ROLE", "COUNTY", "OFFICIAL", "ACTIVE"],
+                      [[username, role.value, county_code or "-", f"{code} {name}" if code else "-",
+                        "yes" if active else "no"]
+                       for username, role, county_code, code, name, active in rows]))
+
+
+@account_app.command("reset-password")
+def account_reset_password(username: Annotated[str, typer.Argument(metavar="USERNAME")]) -> None:
+    """Set a new password for an account (from QIANFA_PASSWORD, or asked for); audited.
+
+    Only the password changes: bearer tokens already issued stay valid until they expire
+    (ACCESS_TOKEN_MINUTES) and its API tokens keep working. `qianfa account disable` cuts them all
+    off at once; `qianfa token revoke` one API token.
+    """
+    password = _password()
+
+    async def work(engine: AsyncEngine, actor: Actor):
+        async with _transaction(engine) as session:
+            account = await _account(session, username)
+            return await auth.reset_password(session, account_id=account.id, new_password=password, actor=actor)
+
+    account = _run("account reset-password", work)
+    typer.echo(f"Set a new password for account {account.id} {account.username}.")
 
 
 def _set_enabled(username: str, enabled: bool) -> None:
@@ -464,18 +539,21 @@ def account_enable(username: Annotated[str, typer.Argument(metavar="USERNAME")])
 # ---------------------------------------------------------------- the working calendar
 
 
-def _calendar_days(document: dict, key: str, file: Path) -> list[tuple[dt.date, str]]:
+def _calendar_days(document: dict, key: str, problems: list[str]) -> list[tuple[dt.date, str]]:
+    """The file's ``key`` entries that are a day and a name; what is wrong with the others goes to ``problems``."""
     entries = document.get(key) or []
     if not isinstance(entries, list):
-        _fail(f"{file.name}: {key} must be a list of {{day, name}}.")
+        problems.append(f"{key} must be a list of {{day, name}}.")
+        return []
     days = []
     for number, entry in enumerate(entries, 1):
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            _fail(f"{file.name}: {key} entry {number} needs a day and a name.")
+        if not isinstance(entry, dict) or "day" not in entry or not isinstance(entry.get("name"), str):
+            problems.append(f"{key} entry {number} needs a day and a name.")
+            continue
         try:
             days.append((dt.date.fromisoformat(str(entry.get("day"))), entry["name"]))
         except ValueError:
-            _fail(f"{file.name}: {key} entry {number}: {entry.get('day')!r} is not a date (YYYY-MM-DD).")
+            problems.append(f"{key} entry {number}: {entry.get('day')!r} is not a date (YYYY-MM-DD).")
     return days
 
 
@@ -501,20 +579,34 @@ def calendar_enter_year(
         _fail(f"{file} is not UTF-8 text.")
     except yaml.YAMLError as error:
         _fail(f"{file.name} is not valid YAML: {error}")
-    if not isinstance(document, dict) or not isinstance(document.get("year"), int) \
-            or not isinstance(document.get("source"), str):
-        _fail(f"{file.name} needs a year (a number) and a source (the announcement).")
-    holidays = _calendar_days(document, "holidays", file)
-    workdays = _calendar_days(document, "workdays", file)
+    if not isinstance(document, dict):
+        _fail(f"{file.name} needs a year, a source, holidays and workdays (`qianfa calendar enter-year --help`).")
+    # Every problem of the file at once (as `roster import` does), so it is corrected in one pass.
+    problems: list[str] = []
+    year, source = document.get("year"), document.get("source")
+    if not isinstance(year, int):
+        problems.append("year must be a number, e.g. 2027.")
+    if not isinstance(source, str):
+        problems.append("source must name the announcement the dates come from.")
+    holidays = _calendar_days(document, "holidays", problems)
+    workdays = _calendar_days(document, "workdays", problems)
+    if isinstance(year, int) and isinstance(source, str):
+        problems += [f"{problem.message} ({problem.code.value}, {problem.field})" for problem in
+                     calendar.year_problems(year=year, holidays=holidays, workdays=workdays, source=source)]
+    if problems:
+        typer.echo(f"{file.name}: {len(problems)} problem(s), nothing was entered:", err=True)
+        for problem in problems:
+            typer.echo(f"  {problem}", err=True)
+        raise typer.Exit(1)
 
     async def work(engine: AsyncEngine, actor: Actor):
         async with _transaction(engine) as session:
             county_id = (await _county(session, county)).id
-            await calendar.enter_year(session, county_id=county_id, year=document["year"], holidays=holidays,
-                                      workdays=workdays, source=document["source"], actor=actor)
+            await calendar.enter_year(session, county_id=county_id, year=year, holidays=holidays,
+                                      workdays=workdays, source=source, actor=actor)
 
     _run("calendar enter-year", work)
-    typer.echo(f"Entered {document['year']} for {county}: {len(holidays)} holiday(s), "
+    typer.echo(f"Entered {year} for {county}: {len(holidays)} holiday(s), "
                f"{len(workdays)} workday(s).")
 
 

@@ -39,6 +39,7 @@ from domain.documents import (
     Route,
     StepState,
 )
+from domain.accounts import ApiTokenScope
 from domain.roster import AbsenceReason, AccountRole, DepartmentKind, Role, RuleSet
 
 # SQLite integer primary keys must be INTEGER (not BIGINT) to autoincrement.
@@ -240,6 +241,11 @@ class ApiToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Null: never expires (tokens created before expiry existed).
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    scope: Mapped[ApiTokenScope] = mapped_column(_enum(ApiTokenScope, "api_token_scope"),
+                                                 default=ApiTokenScope.READ_WRITE,
+                                                 server_default=ApiTokenScope.READ_WRITE.value)
 
 
 class SignInCounter(Base):

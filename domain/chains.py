@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.documents import CHAIN_ORDER, GROUP_ROLES, Action, ChainRole, DocumentFacts, Route
+from domain.errors import words
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class StaffedStep:
 
 class UnstaffedRole(Exception):
     def __init__(self, role: ChainRole) -> None:
-        super().__init__(f"Nobody holds the office the chain needs: {role.value}.")
+        super().__init__(f"Nobody holds the office the chain needs: the {words(role)}.")
         self.role = role
 
 

@@ -177,6 +177,23 @@ class AssignmentState(str, enum.Enum):
     DEEMED_NO_OBJECTION = "deemed_no_objection"
 
 
+class EventKind(str, enum.Enum):
+    """What a line of a document's history records."""
+
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    DISSENTED = "dissented"
+    SIGNED = "signed"
+    SIGNED_ON_ORAL_CONSENT = "signed_on_oral_consent"
+    ISSUED = "issued"
+    RETURNED = "returned"
+    WITHDRAWN = "withdrawn"
+    REASSIGNED = "reassigned"
+    REMINDED = "reminded"
+    REMINDED_AGAIN = "reminded_again"
+    DEEMED_NO_OBJECTION = "deemed_no_objection"
+
+
 @dataclass(frozen=True)
 class DocumentFacts:
     """What the signing table sees of a document."""

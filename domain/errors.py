@@ -30,6 +30,37 @@ class ErrorCode(str, enum.Enum):
     OPINION_REQUIRED = "opinion_required"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
     TOO_LONG = "too_long"
+    # Ids and accounts
+    WRONG_ID_TYPE = "wrong_id_type"
+    WEAK_PASSWORD = "weak_password"
+
+
+class TopLevelCode(str, enum.Enum):
+    """``extensions.code`` of a top-level GraphQL error (or of an HTTP error answer): refusals of the request
+    or of a query field as a whole, as opposed to a mutation's ``MutationError.code``. Stable: clients
+    branch on them; README.md, "Errors", says when each happens and what a client should do."""
+
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    TOKEN_EXPIRED = "TOKEN_EXPIRED"
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    BAD_REQUEST = "BAD_REQUEST"
+    UNROUTABLE = "UNROUTABLE"
+    CALENDAR_UNKNOWN = "CALENDAR_UNKNOWN"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    BAD_IDEMPOTENCY_KEY = "BAD_IDEMPOTENCY_KEY"
+    IDEMPOTENCY_IN_PROGRESS = "IDEMPOTENCY_IN_PROGRESS"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+def words(value: enum.Enum) -> str:
+    """An enum value as words in a message, not as code: PENDING_REVIEW is "pending review"."""
+    return str(value.value).replace("_", " ")
 
 
 class DomainError(Exception):

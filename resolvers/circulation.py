@@ -19,7 +19,8 @@ from schema import documents as s
 from schema.mutations import MutationError
 from services import circulation as service
 
-CirculationResult = Annotated[s.CirculationPayload | MutationError, strawberry.union("CirculationResult")]
+CirculationResult = Annotated[s.CirculationPayload | MutationError, strawberry.union(
+    "CirculationResult", description="CirculationPayload when it worked; MutationError when it changed nothing.")]
 
 
 async def _circulation(session, circulation: models.Circulation) -> s.Circulation:
@@ -28,7 +29,7 @@ async def _circulation(session, circulation: models.Circulation) -> s.Circulatio
                                     .where(models.InstructionRelay.circulation_id == circulation.id)
                                     .order_by(models.InstructionRelay.id))).scalars()
     return s.Circulation(
-        id=relay.GlobalID("Circulation", str(circulation.id)), title=circulation.title, source=circulation.source,
+        id=circulation.id, title=circulation.title, source=circulation.source,
         urgent=circulation.urgent, read_only=circulation.read_only, parallel=service.is_parallel(circulation),
         classification=circulation.classification,
         readers=[s.CirculationReader(position=r.position, reached_at=r.reached_at, read_at=r.read_at,
@@ -36,6 +37,19 @@ async def _circulation(session, circulation: models.Circulation) -> s.Circulatio
         relays=[s.InstructionRelay(instruction=r.instruction, at=r.at, from_official_id=r.from_official_id,
                                    to_official_id=r.to_official_id, circulation_id=r.circulation_id) for r in relays],
     )
+
+
+async def visible_circulations(info: Info, ids: list[int | None]) -> list[s.Circulation | None]:
+    """The circulations by id, None where missing, another county's, or not yours to read."""
+    ctx: Context = info.context
+    session = await ctx.session()
+    found = []
+    for circulation_id in ids:
+        row = await session.get(models.Circulation, circulation_id) if circulation_id is not None else None
+        visible = row is not None and ctx.can_read(row.county_id) and await service.can_see(
+            session, circulation=row, official_id=ctx.principal.official_id, at=models.utcnow())
+        found.append(await _circulation(session, row) if visible else None)
+    return found
 
 
 @strawberry.type
@@ -57,7 +71,8 @@ class CirculationQueries:
         return [await _circulation(session, row) for row in rows]
 
     @strawberry.field(description="A circulation you read or, for the office, any.")
-    async def circulation(self, info: Info, id: relay.GlobalID) -> s.Circulation | None:
+    async def circulation(self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(
+            description="The circulation.")]) -> s.Circulation | None:
         ctx: Context = info.context
         county_id = ctx.readable_county(None)
         session = await ctx.session()
@@ -85,7 +100,9 @@ class CirculationQueries:
 @strawberry.type
 class CirculationMutations:
     @strawberry.mutation(description="The office circulates an incoming document to leaders, in rank order.")
-    async def start_circulation(self, info: Info, input: s.StartCirculationInput) -> CirculationResult:
+    async def start_circulation(self, info: Info, input: Annotated[
+            s.StartCirculationInput, strawberry.argument(description="The incoming document and its readers.")],
+    ) -> CirculationResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -101,7 +118,9 @@ class CirculationMutations:
         return await _mutate(ctx, change)
 
     @strawberry.mutation(description="Mark read, with an instruction (批示) if you give one.")
-    async def mark_read(self, info: Info, input: s.MarkReadInput) -> CirculationResult:
+    async def mark_read(self, info: Info, input: Annotated[
+            s.MarkReadInput, strawberry.argument(description="The circulation, and your instruction if any.")],
+    ) -> CirculationResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):

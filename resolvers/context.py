@@ -7,13 +7,15 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from graphql import GraphQLError
+from graphql import ExecutionResult, GraphQLError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry import relay
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 from config import Settings
 from db.engine import ReadSession
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, TopLevelCode
 from domain.roster import AccountRole
 from policies import AccessControl
 from resolvers.loaders import Loaders
@@ -25,9 +27,13 @@ from services.sign_in_throttle import SignInThrottle
 from services.signing_rules import SigningTables
 
 
-def public_error(code: str, message: str) -> GraphQLError:
-    """A top-level error meant for the caller: never masked."""
-    return GraphQLError(message, extensions={"code": code})
+SIGN_IN_EXPIRED = "Your sign-in has expired; sign in again."
+READ_ONLY_TOKEN = "This API token may only read."
+
+
+def public_error(code: TopLevelCode, message: str) -> GraphQLError:
+    """A top-level error meant for the caller: never masked. Its code is one of the documented set."""
+    return GraphQLError(message, extensions={"code": TopLevelCode(code).value})
 
 
 @dataclass
@@ -43,6 +49,8 @@ class Context:
     request: object = None
     response: object = None
     _session: ReadSession | None = field(default=None, repr=False)
+    # The request's bearer token was genuine but expired: "sign in again", not "sign in".
+    token_expired: bool = False
     _after_commit: list[Callable[[], None]] = field(default_factory=list, repr=False)
 
     # -- sessions
@@ -99,7 +107,9 @@ class Context:
 
     def require_principal(self) -> Principal:
         if self.principal is None:
-            raise public_error("UNAUTHENTICATED", "Sign in first: send 'Authorization: Bearer <token>'.")
+            if self.token_expired:
+                raise public_error(TopLevelCode.TOKEN_EXPIRED, SIGN_IN_EXPIRED)
+            raise public_error(TopLevelCode.UNAUTHENTICATED, "Sign in first: send 'Authorization: Bearer <token>'.")
         return self.principal
 
     @property
@@ -119,10 +129,10 @@ class Context:
         principal = self.require_principal()
         if county_id is None:
             if principal.county_id is None:
-                raise public_error("BAD_REQUEST", "Name a county: this account belongs to none.")
+                raise public_error(TopLevelCode.BAD_REQUEST, "Name a county: this account belongs to none.")
             county_id = principal.county_id
         if not self.allows(county_id, "roster", "read"):
-            raise public_error("FORBIDDEN", "This account may not read that county's records.")
+            raise public_error(TopLevelCode.FORBIDDEN, "This account may not read that county's records.")
         return county_id
 
     def require(self, county_id: int | None, obj: str, act: str, field: str | None = None) -> None:
@@ -139,15 +149,31 @@ class Context:
         return self.principal is not None and self.principal.role == AccountRole.SYSTEM_ADMIN
 
 
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "AEIOU" else f"a {noun}"
+
+
 def decode_id(global_id: relay.GlobalID, type_name: str, field: str) -> int:
-    """The database id inside a global id, refusing ids of another type.
+    """The database id inside a global id, refusing ids of another type (WRONG_ID_TYPE, naming both types).
 
     A number no id can have (0, negative, past 2^63-1) decodes to NO_ROW, so it answers like a missing id.
     """
     if global_id.type_name != type_name:
-        raise DomainError(ErrorCode.INVALID, f"Expected a {type_name} id, got a {global_id.type_name} id.",
-                          field=field)
+        raise DomainError(ErrorCode.WRONG_ID_TYPE,
+                          f"Expected {_a(type_name)} id; this is {_a(global_id.type_name)} id.", field=field)
     number = row_id(global_id.node_id)
     if number is None:
-        raise DomainError(ErrorCode.INVALID, f"Malformed {type_name} id.", field=field)
+        raise DomainError(ErrorCode.INVALID, f"This is not {_a(type_name)} id this API issued.", field=field)
     return number
+
+
+class ReadOnlyTokens(SchemaExtension):
+    """A read-only API token runs no mutation: the whole operation is refused before anything runs."""
+
+    def on_execute(self):
+        context = self.execution_context
+        principal = getattr(context.context, "principal", None)
+        if (context.operation_type == OperationType.MUTATION and principal is not None
+                and not principal.may_write):
+            context.result = ExecutionResult(None, [public_error(TopLevelCode.FORBIDDEN, READ_ONLY_TOKEN)])
+        yield

@@ -2,33 +2,41 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 from strawberry.types import Info
 
 from db import models
-from domain.errors import DomainError, ErrorCode
-from domain.roster import local_date
+from domain.errors import DomainError, ErrorCode, TopLevelCode
+from domain.roster import LOCAL_TZ, local_date
 from resolvers.context import Context, decode_id, public_error
 from resolvers.lookup import find, find_ids, find_optional
 from resolvers.mutations import _mutate
-from resolvers.pagination import paginate
+from resolvers.pagination import After, Before, Last, PageSize, paginate
 from schema import documents as s
+from schema.labels import labelled_enum
 from schema.mutations import MutationError
+from schema.validation import row_id
+from schema.lists import (
+    DocumentFilter,
+    DocumentOrder,
+    DocumentOrderField,
+    InboxOrder,
+    InboxOrderField,
+    OrderDirection,
+)
 from schema.types import Connection, CoverResolution
 from services import documents as service
 from services import inbox as inbox_service
 from services.cover import roster_at
 from domain.cover import who_acts_for
-
-PageSize = Annotated[int | None, strawberry.argument(description="Page size, at most 100.")]
-
 
 def _official_id(ctx: Context) -> int:
     principal = ctx.require_principal()
@@ -57,6 +65,16 @@ async def visible_documents(info: Info, ids: list[int | None]) -> list[s.Documen
     return [s.Document.from_row(found[i]) if i in found else None for i in ids]
 
 
+async def rows_of_visible_documents(info: Info, model: type, node_ids) -> list:
+    """The rows (chain steps, assignments) the ids name, None where their document is not visible to you."""
+    ids = [row_id(i) for i in node_ids]
+    rows = await info.context.loaders.rows(model).load_many([i for i in ids if i is not None])
+    found = {row.id: row for row in rows if row is not None}
+    documents = await visible_documents(info, [row.document_id for row in found.values()])
+    visible = {row.id for row, document in zip(found.values(), documents, strict=True) if document is not None}
+    return [found[i] if i in visible else None for i in ids]
+
+
 async def predicted_chain(info: Info, document: models.Document) -> list[s.PredictedStep]:
     ctx: Context = info.context
     session = await ctx.session()
@@ -64,7 +82,7 @@ async def predicted_chain(info: Info, document: models.Document) -> list[s.Predi
     try:
         staffed = await service.plan_for(session, document=document, tables=ctx.tables, at=now)
     except DomainError as error:
-        raise public_error(error.code.value.upper(), error.message) from None
+        raise public_error(TopLevelCode.UNROUTABLE, error.message) from None
     roster = await roster_at(session, county_id=document.county_id, at=now)
     return [
         s.PredictedStep(
@@ -79,50 +97,64 @@ async def predicted_chain(info: Info, document: models.Document) -> list[s.Predi
     ]
 
 
-@strawberry.enum(description="Whose items: yours (and those you cover for now), or the county's (the office).")
 class InboxScope(enum.Enum):
     MINE = "mine"
     COUNTY = "county"
 
 
+labelled_enum(InboxScope, name="InboxScope",
+              description="Whose items: yours (and those you cover for now), or the county's (the office).")
+
+
 @strawberry.type
 class DocumentQueries:
-    @strawberry.field(description="Documents you may see, newest first; classified ones only if on their chain.")
-    async def documents(self, info: Info, state: s.DocumentStateEnum | None = None, genre: s.GenreEnum | None = None,
-                        urgent: bool | None = None, overdue: bool = False, first: PageSize = None,
-                        after: str | None = None) -> Connection[s.Document]:
+    @strawberry.field(description="Documents you may see, newest first unless orderBy says otherwise; "
+                                  "classified ones only if on their chain (or for the government office).")
+    async def documents(self, info: Info, filter: Annotated[DocumentFilter | None, strawberry.argument(
+                            description="Which documents; all you may see when omitted.")] = None,
+                        order_by: Annotated[DocumentOrder | None, strawberry.argument(
+                            description="The order; newest first (CREATED_AT, DESC) when omitted.")] = None,
+                        first: PageSize = None, after: After = None, last: Last = None,
+                        before: Before = None) -> Connection[s.Document]:
         ctx: Context = info.context
         county_id = ctx.readable_county(None)
         session = await ctx.session()
-        stmt = select(models.Document).where(models.Document.county_id == county_id)
-        if state is not None:
-            stmt = stmt.where(models.Document.state == state)
-        if genre is not None:
-            stmt = stmt.where(models.Document.genre == genre)
-        if urgent is not None:
-            stmt = stmt.where(models.Document.urgent.is_(urgent))
-        if overdue:
-            stmt = stmt.where(inbox_service.has_overdue_step(models.utcnow()))
+        stmt = _filtered(select(models.Document).where(models.Document.county_id == county_id),
+                         filter or DocumentFilter())
         stmt = inbox_service.visible_to(stmt, official_id=ctx.principal.official_id,
                                         sees_everything=await _sees_everything(ctx, session, county_id))
-        return await paginate(session, stmt, order=[models.Document.id], first=first, after=after,
-                              to_node=s.Document.from_row)
+        order_by = order_by or DocumentOrder()
+        key = {DocumentOrderField.CREATED_AT: models.Document.created_at,
+               DocumentOrderField.TITLE: models.Document.title}[order_by.field]
+        return await paginate(session, stmt, order=[key, models.Document.id],
+                              descending=order_by.direction == OrderDirection.DESC,
+                              first=first, after=after, last=last, before=before, to_node=s.Document.from_row)
 
     @strawberry.field(description="What waits for you — including for those you cover for right now.")
-    async def inbox(self, info: Info, scope: InboxScope = InboxScope.MINE, urgent: bool | None = None,
-                    genre: s.GenreEnum | None = None, overdue: bool | None = None, first: PageSize = None,
-                    after: str | None = None) -> Connection[s.InboxItem]:
+    async def inbox(self, info: Info,
+                    scope: Annotated[InboxScope, strawberry.argument(
+                        description="Yours (MINE) or the whole county's (COUNTY, the government office).")] = InboxScope.MINE,
+                    urgent: Annotated[bool | None, strawberry.argument(
+                        description="true: urgent documents only; false: the others; all when omitted.")] = None,
+                    genre: Annotated[s.GenreEnum | None, strawberry.argument(
+                        description="Only documents of this genre.")] = None,
+                    overdue: Annotated[bool | None, strawberry.argument(
+                        description="true: only items past their due time; all otherwise.")] = None,
+                    order_by: Annotated[InboxOrder | None, strawberry.argument(
+                        description="The order; longest waiting first (RECEIVED, ASC) when omitted.")] = None,
+                    first: PageSize = None, after: After = None, last: Last = None,
+                    before: Before = None) -> Connection[s.InboxItem]:
         ctx: Context = info.context
         county_id = ctx.readable_county(None)
         session = await ctx.session()
         me = ctx.require_principal().official_id
         if scope == InboxScope.COUNTY:
             if not await _sees_everything(ctx, session, county_id):
-                raise public_error("FORBIDDEN", "The county-wide inbox is the government office's.")
+                raise public_error(TopLevelCode.FORBIDDEN, "The county-wide inbox is the government office's.")
             routes, assignees = {}, None
         else:
             if me is None:
-                raise public_error("FORBIDDEN", "This account is not an official's; it has no inbox.")
+                raise public_error(TopLevelCode.FORBIDDEN, "This account is not an official's; it has no inbox.")
             routes = await inbox_service.covered_now(session, county_id=county_id, official_id=me,
                                                      at=models.utcnow(), rosters=ctx.rosters,
                                                      roster_version=ctx.principal.roster_version)
@@ -137,8 +169,16 @@ class DocumentQueries:
             .join(drafter, drafter.id == models.Document.drafted_by_id)
             .join(assignee, assignee.id == models.StepAssignment.assignee_id)
         )
-        connection = await paginate(session, stmt, order=[models.StepAssignment.id], first=first, after=after,
-                                    to_node=lambda row: row)
+        order_by = order_by or InboxOrder()
+        if order_by.field == InboxOrderField.DUE_AT:
+            # No time limit sorts as after every due time: a flag first, so no key is NULL.
+            order = [case((models.ChainStep.due_at.is_(None), 1), else_=0),
+                     func.coalesce(models.ChainStep.due_at, models.ChainStep.activated_at)]
+        else:
+            order = [models.ChainStep.activated_at]
+        connection = await paginate(session, stmt, order=[*order, models.StepAssignment.id],
+                                    descending=order_by.direction == OrderDirection.DESC, first=first,
+                                    after=after, last=last, before=before, to_node=lambda row: row)
         rows = [edge.node for edge in connection.edges]
         loaders = ctx.loaders
         loaders.prime(models.ChainStep, (row[1] for row in rows))
@@ -155,22 +195,25 @@ class DocumentQueries:
 
     @strawberry.field(description="May this official take this action on the document now? The matched row "
                                   "and article, the route, or why not. Defaults to you.")
-    async def explain(self, info: Info, document_id: relay.GlobalID, action: s.ActionEnum,
-                      official_id: relay.GlobalID | None = None) -> s.Explanation:
+    async def explain(self, info: Info,
+                      document_id: Annotated[relay.GlobalID, strawberry.argument(description="The document.")],
+                      action: Annotated[s.ActionEnum, strawberry.argument(description="The step to ask about.")],
+                      official_id: Annotated[relay.GlobalID | None, strawberry.argument(
+                          description="Who would act; you when omitted.")] = None) -> s.Explanation:
         ctx: Context = info.context
         session = await ctx.session()
         [document] = await visible_documents(info, [_decoded(document_id, "Document")])
         if document is None:
-            raise public_error("NOT_FOUND", "No such document.")
+            raise public_error(TopLevelCode.NOT_FOUND, "No such document.")
         if official_id is None:
             who = ctx.require_principal().official_id
             if who is None:
-                raise public_error("BAD_REQUEST", "Name the official: this account is not an official's.")
+                raise public_error(TopLevelCode.BAD_REQUEST, "Name the official: this account is not an official's.")
         else:
             who = _decoded(official_id, "Official")
             official = await ctx.loaders.official.load(who)
             if official is None or official.county_id != document.county_id:
-                raise public_error("NOT_FOUND", "No such official in this county.")
+                raise public_error(TopLevelCode.NOT_FOUND, "No such official in this county.")
         result = await service.explain(session, document_id=document.id, official_id=who, action=action,
                                        tables=ctx.tables)
         return s.Explanation(allowed=result.allowed, reason=result.reason, route=result.route,
@@ -178,15 +221,43 @@ class DocumentQueries:
                              on_behalf_of_id=result.on_behalf_of_id)
 
 
+def _filtered(stmt: Select, filter: DocumentFilter) -> Select:
+    document = models.Document
+    if filter.title_contains:
+        stmt = stmt.where(document.title.contains(filter.title_contains, autoescape=True))
+    if filter.created_from is not None:
+        stmt = stmt.where(document.created_at >= _start_of(filter.created_from))
+    if filter.created_to is not None:
+        stmt = stmt.where(document.created_at < _start_of(filter.created_to + dt.timedelta(days=1)))
+    if filter.department_id is not None:
+        stmt = stmt.where(document.lead_department_id == _decoded(filter.department_id, "Department"))
+    for column, wanted in ((document.genre, filter.genre), (document.state, filter.state),
+                           (document.issuer, filter.issuer)):
+        if wanted is not None:
+            stmt = stmt.where(column == wanted)
+    if filter.urgent is not None:
+        stmt = stmt.where(document.urgent.is_(filter.urgent))
+    if filter.overdue:
+        stmt = stmt.where(inbox_service.has_overdue_step(models.utcnow()))
+    return stmt
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    """The instant the county's day begins: dates in filters are the county's (Asia/Shanghai)."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=LOCAL_TZ)
+
+
 def _decoded(global_id: relay.GlobalID, type_name: str) -> int:
     try:
         return decode_id(global_id, type_name, "id")
     except DomainError as error:
-        raise public_error("BAD_USER_INPUT", error.message) from None
+        raise public_error(TopLevelCode.BAD_USER_INPUT, error.message) from None
 
 
-DocumentResult = Annotated[s.DocumentPayload | MutationError, strawberry.union("DocumentResult")]
-AssignmentResult = Annotated[s.AssignmentPayload | MutationError, strawberry.union("AssignmentResult")]
+DocumentResult = Annotated[s.DocumentPayload | MutationError, strawberry.union(
+    "DocumentResult", description="DocumentPayload when it worked; MutationError when it changed nothing.")]
+AssignmentResult = Annotated[s.AssignmentPayload | MutationError, strawberry.union(
+    "AssignmentResult", description="AssignmentPayload when it worked; MutationError when it changed nothing.")]
 
 
 async def _draft_fields(session: AsyncSession, ctx: Context, draft: s.DraftInput,
@@ -224,7 +295,9 @@ async def _after_change(session: AsyncSession, document_id: int) -> s.DocumentPa
 @strawberry.type
 class DocumentMutations:
     @strawberry.mutation(description="Start a draft; you are its drafter.")
-    async def create_draft(self, info: Info, input: s.DraftInput) -> DocumentResult:
+    async def create_draft(self, info: Info, input: Annotated[
+            s.DraftInput, strawberry.argument(description="The draft's content and routing attributes.")],
+    ) -> DocumentResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -235,8 +308,10 @@ class DocumentMutations:
 
         return await _mutate(ctx, change)
 
-    @strawberry.mutation
-    async def update_draft(self, info: Info, input: s.UpdateDraftInput) -> DocumentResult:
+    @strawberry.mutation(description="Replace the content of your draft or returned document.")
+    async def update_draft(self, info: Info, input: Annotated[
+            s.UpdateDraftInput, strawberry.argument(description="The document and its new content.")],
+    ) -> DocumentResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -253,7 +328,9 @@ class DocumentMutations:
                                      "per request, no requests inside reports, not to a leader personally, "
                                      "departmental matters issued by the department), then routed by the "
                                      "county's signing table.")
-    async def submit_document(self, info: Info, input: s.DocumentInput) -> DocumentResult:
+    async def submit_document(self, info: Info, input: Annotated[
+            s.DocumentInput, strawberry.argument(description="The draft or returned document to submit.")],
+    ) -> DocumentResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -266,22 +343,29 @@ class DocumentMutations:
         return await _mutate(ctx, change)
 
     @strawberry.mutation(description="Approve the step waiting for you (or someone you cover for).")
-    async def approve_step(self, info: Info, input: s.ApproveInput) -> AssignmentResult:
+    async def approve_step(self, info: Info, input: Annotated[
+            s.ApproveInput, strawberry.argument(description="The document, your opinion, and whose item it is.")],
+    ) -> AssignmentResult:
         return await _act(info, input.document_id, service.Verdict.APPROVE, opinion=input.opinion,
                           circled=input.circled, on_behalf_of=input.on_behalf_of_id)
 
     @strawberry.mutation(description="Co-sign or review with a dissent; the reasons travel with the document.")
-    async def dissent(self, info: Info, input: s.DissentInput) -> AssignmentResult:
+    async def dissent(self, info: Info, input: Annotated[
+            s.DissentInput, strawberry.argument(description="The document and your reasons.")]) -> AssignmentResult:
         return await _act(info, input.document_id, service.Verdict.DISSENT, opinion=input.reasons,
                           on_behalf_of=input.on_behalf_of_id)
 
     @strawberry.mutation(description="Sign (签发) — or countersign (补签) a document issued on your oral consent.")
-    async def sign_document(self, info: Info, input: s.SignInput) -> AssignmentResult:
+    async def sign_document(self, info: Info, input: Annotated[
+            s.SignInput, strawberry.argument(description="The document to sign or countersign.")],
+    ) -> AssignmentResult:
         return await _act(info, input.document_id, service.Verdict.SIGN, opinion=input.opinion,
                           on_behalf_of=input.on_behalf_of_id)
 
     @strawberry.mutation(description="Urgent, the signer unreachable: issue on their oral consent, they countersign.")
-    async def sign_urgently(self, info: Info, input: s.SignUrgentlyInput) -> DocumentResult:
+    async def sign_urgently(self, info: Info, input: Annotated[
+            s.SignUrgentlyInput, strawberry.argument(description="The urgent document and whose oral consent.")],
+    ) -> DocumentResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -294,7 +378,9 @@ class DocumentMutations:
         return await _mutate(ctx, change)
 
     @strawberry.mutation(description="Send back to an earlier step, or to the drafter.")
-    async def return_document(self, info: Info, input: s.ReturnDocumentInput) -> DocumentResult:
+    async def return_document(self, info: Info, input: Annotated[
+            s.ReturnDocumentInput, strawberry.argument(description="The document, why, and to which step.")],
+    ) -> DocumentResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -307,7 +393,9 @@ class DocumentMutations:
         return await _mutate(ctx, change)
 
     @strawberry.mutation(description="Take back your last action before the next person acts.")
-    async def withdraw(self, info: Info, input: s.DocumentInput) -> DocumentResult:
+    async def withdraw(self, info: Info, input: Annotated[
+            s.DocumentInput, strawberry.argument(description="The document whose last action of yours to take back.")],
+    ) -> DocumentResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -319,7 +407,9 @@ class DocumentMutations:
         return await _mutate(ctx, change)
 
     @strawberry.mutation(description="The government office moves a waiting assignment to someone else.")
-    async def reassign_step(self, info: Info, input: s.ReassignInput) -> AssignmentResult:
+    async def reassign_step(self, info: Info, input: Annotated[
+            s.ReassignInput, strawberry.argument(description="The waiting assignment, to whom, and why.")],
+    ) -> AssignmentResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):

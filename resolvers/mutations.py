@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,13 +53,16 @@ async def _writable_county(session: AsyncSession, ctx: Context, county_id: relay
 
 def _token_info(row: models.ApiToken) -> m.ApiTokenInfo:
     return m.ApiTokenInfo(id=relay.GlobalID("ApiToken", str(row.id)), name=row.name, prefix=row.prefix,
-                          created_at=row.created_at, revoked_at=row.revoked_at)
+                          created_at=row.created_at, revoked_at=row.revoked_at, expires_at=row.expires_at,
+                          scope=row.scope)
 
 
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Sign in; the only operation open to anonymous callers.")
-    async def login(self, info: Info, username: str, password: str) -> m.LoginResult:
+    async def login(self, info: Info,
+                    username: Annotated[str, strawberry.argument(description="The account's username.")],
+                    password: Annotated[str, strawberry.argument(description="Its password.")]) -> m.LoginResult:
         ctx: Context = info.context
         # Sign-in writes (its throttle's counts): give back the read connection first, as transaction() does.
         await ctx.close()
@@ -72,12 +75,13 @@ class Mutation:
         except DomainError as error:
             return m.MutationError(code=error.code, field=error.field, message=error.message,
                                    retry_after_seconds=getattr(error, "retry_after_seconds", None))
-        account = Account(id=relay.GlobalID("Account", str(principal.account_id)), username=principal.username,
+        account = Account(id=principal.account_id, username=principal.username,
                           role=principal.role, county_id=principal.county_id, official_id=principal.official_id)
         return m.LoginSuccess(token=token, expires_at=expires_at, account=account)
 
     @strawberry.mutation(description="System administrators only.")
-    async def create_county(self, info: Info, input: m.CreateCountyInput) -> m.CountyResult:
+    async def create_county(self, info: Info, input: Annotated[
+            m.CreateCountyInput, strawberry.argument(description="The county to create.")]) -> m.CountyResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -90,8 +94,9 @@ class Mutation:
 
     # -- officials
 
-    @strawberry.mutation
-    async def add_official(self, info: Info, input: m.AddOfficialInput) -> m.OfficialResult:
+    @strawberry.mutation(description="Add an official to the county's roster.")
+    async def add_official(self, info: Info, input: Annotated[
+            m.AddOfficialInput, strawberry.argument(description="The official to add.")]) -> m.OfficialResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -102,8 +107,10 @@ class Mutation:
 
         return await _mutate(ctx, change)
 
-    @strawberry.mutation
-    async def update_official(self, info: Info, input: m.UpdateOfficialInput) -> m.OfficialResult:
+    @strawberry.mutation(description="Change an official's staff code, name or rank order.")
+    async def update_official(self, info: Info, input: Annotated[
+            m.UpdateOfficialInput, strawberry.argument(description="The official and what to change.")],
+    ) -> m.OfficialResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -115,7 +122,8 @@ class Mutation:
         return await _mutate(ctx, change)
 
     @strawberry.mutation(description="Retire an official: every position, portfolio and AB pair ends that day.")
-    async def retire_official(self, info: Info, input: m.RetireOfficialInput) -> m.OfficialResult:
+    async def retire_official(self, info: Info, input: Annotated[
+            m.RetireOfficialInput, strawberry.argument(description="The official and the day.")]) -> m.OfficialResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -128,8 +136,10 @@ class Mutation:
 
     # -- positions
 
-    @strawberry.mutation
-    async def appoint_to_position(self, info: Info, input: m.AppointInput) -> m.PositionResult:
+    @strawberry.mutation(description="Appoint an official to a position from a day.")
+    async def appoint_to_position(self, info: Info, input: Annotated[
+            m.AppointInput, strawberry.argument(description="Who, to which position, from when.")],
+    ) -> m.PositionResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -144,8 +154,10 @@ class Mutation:
 
         return await _mutate(ctx, change)
 
-    @strawberry.mutation
-    async def remove_from_position(self, info: Info, input: m.RemoveFromPositionInput) -> m.PositionResult:
+    @strawberry.mutation(description="End a position on a day.")
+    async def remove_from_position(self, info: Info, input: Annotated[
+            m.RemoveFromPositionInput, strawberry.argument(description="The position; its first day no longer held.")],
+    ) -> m.PositionResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -158,8 +170,10 @@ class Mutation:
 
     # -- departments
 
-    @strawberry.mutation
-    async def create_department(self, info: Info, input: m.CreateDepartmentInput) -> m.DepartmentResult:
+    @strawberry.mutation(description="Create a department in the county.")
+    async def create_department(self, info: Info, input: Annotated[
+            m.CreateDepartmentInput, strawberry.argument(description="The department to create.")],
+    ) -> m.DepartmentResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -170,8 +184,10 @@ class Mutation:
 
         return await _mutate(ctx, change)
 
-    @strawberry.mutation
-    async def rename_department(self, info: Info, input: m.RenameDepartmentInput) -> m.DepartmentResult:
+    @strawberry.mutation(description="Rename a department.")
+    async def rename_department(self, info: Info, input: Annotated[
+            m.RenameDepartmentInput, strawberry.argument(description="The department and its new name.")],
+    ) -> m.DepartmentResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -183,7 +199,9 @@ class Mutation:
         return await _mutate(ctx, change)
 
     @strawberry.mutation(description="Appoint the department's principal; the previous one's term ends that day.")
-    async def set_department_principal(self, info: Info, input: m.SetDepartmentPrincipalInput) -> m.PositionResult:
+    async def set_department_principal(self, info: Info, input: Annotated[
+            m.SetDepartmentPrincipalInput, strawberry.argument(description="Department, new principal, first day.")],
+    ) -> m.PositionResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -199,7 +217,9 @@ class Mutation:
     # -- portfolios and AB pairs
 
     @strawberry.mutation(description="Set a vice magistrate's whole portfolio (分管) from a day.")
-    async def set_portfolio(self, info: Info, input: m.SetPortfolioInput) -> m.PortfolioResult:
+    async def set_portfolio(self, info: Info, input: Annotated[
+            m.SetPortfolioInput, strawberry.argument(description="The vice magistrate, the departments, from when.")],
+    ) -> m.PortfolioResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -214,8 +234,10 @@ class Mutation:
 
         return await _mutate(ctx, change)
 
-    @strawberry.mutation
-    async def pair_ab_partners(self, info: Info, input: m.PairAbPartnersInput) -> m.AbPairResult:
+    @strawberry.mutation(description="Pair two vice magistrates as AB partners (AB角) from a day.")
+    async def pair_ab_partners(self, info: Info, input: Annotated[
+            m.PairAbPartnersInput, strawberry.argument(description="The two vice magistrates and from when.")],
+    ) -> m.AbPairResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -227,8 +249,10 @@ class Mutation:
 
         return await _mutate(ctx, change)
 
-    @strawberry.mutation
-    async def end_ab_pair(self, info: Info, input: m.EndAbPairInput) -> m.AbPairResult:
+    @strawberry.mutation(description="End an AB pair on a day.")
+    async def end_ab_pair(self, info: Info, input: Annotated[
+            m.EndAbPairInput, strawberry.argument(description="The pair and from when it no longer holds.")],
+    ) -> m.AbPairResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -242,7 +266,8 @@ class Mutation:
     # -- absences and entrustments
 
     @strawberry.mutation(description="Record a reported trip, leave or study period (请销假).")
-    async def record_absence(self, info: Info, input: m.RecordAbsenceInput) -> m.AbsenceResult:
+    async def record_absence(self, info: Info, input: Annotated[
+            m.RecordAbsenceInput, strawberry.argument(description="Who is away, when and why.")]) -> m.AbsenceResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -256,8 +281,9 @@ class Mutation:
 
         return await _mutate(ctx, change)
 
-    @strawberry.mutation
-    async def cancel_absence(self, info: Info, input: m.CancelAbsenceInput) -> m.AbsenceResult:
+    @strawberry.mutation(description="Cancel a recorded absence; duties no longer pass on for it.")
+    async def cancel_absence(self, info: Info, input: Annotated[
+            m.CancelAbsenceInput, strawberry.argument(description="The absence to cancel.")]) -> m.AbsenceResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -268,7 +294,9 @@ class Mutation:
         return await _mutate(ctx, change)
 
     @strawberry.mutation(description="The magistrate entrusts a VM to preside when he and the executive VM are away.")
-    async def record_entrustment(self, info: Info, input: m.RecordEntrustmentInput) -> m.EntrustmentResult:
+    async def record_entrustment(self, info: Info, input: Annotated[
+            m.RecordEntrustmentInput, strawberry.argument(description="The vice magistrate entrusted, and when.")],
+    ) -> m.EntrustmentResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -279,8 +307,10 @@ class Mutation:
 
         return await _mutate(ctx, change)
 
-    @strawberry.mutation
-    async def cancel_entrustment(self, info: Info, input: m.CancelEntrustmentInput) -> m.EntrustmentResult:
+    @strawberry.mutation(description="Cancel an entrustment.")
+    async def cancel_entrustment(self, info: Info, input: Annotated[
+            m.CancelEntrustmentInput, strawberry.argument(description="The entrustment to cancel.")],
+    ) -> m.EntrustmentResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -293,7 +323,9 @@ class Mutation:
     # -- API tokens
 
     @strawberry.mutation(description="A long-lived token for admin scripts, shown once.")
-    async def create_api_token(self, info: Info, input: m.CreateApiTokenInput) -> m.ApiTokenCreatedResult:
+    async def create_api_token(self, info: Info, input: Annotated[
+            m.CreateApiTokenInput, strawberry.argument(description="What the token is for, and for which account.")],
+    ) -> m.ApiTokenCreatedResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -303,13 +335,15 @@ class Mutation:
                 account = await find(session, ctx, models.Account, input.account_id, "accountId")
             ctx.require(account.county_id, "token", "manage", field="accountId")
             token, row = await auth.create_api_token(session, account_id=account.id, name=input.name,
+                                                     expires_in_days=input.expires_in_days, scope=input.scope,
                                                      actor=ctx.actor)
             return m.ApiTokenCreated(token=token, api_token=_token_info(row))
 
         return await _mutate(ctx, change)
 
-    @strawberry.mutation
-    async def revoke_api_token(self, info: Info, input: m.RevokeApiTokenInput) -> m.ApiTokenResult:
+    @strawberry.mutation(description="Revoke an API token; it stops working at once.")
+    async def revoke_api_token(self, info: Info, input: Annotated[
+            m.RevokeApiTokenInput, strawberry.argument(description="The token to revoke.")]) -> m.ApiTokenResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):

@@ -17,17 +17,19 @@ from strawberry.types.graphql import OperationType
 from db import models
 from db.engine import ReadSession
 from domain.documents import Route
-from resolvers.context import Context, public_error
+from domain.errors import TopLevelCode
+from resolvers.context import SIGN_IN_EXPIRED, Context, public_error
 from resolvers.loaders import Loaders
 from schema import documents as s
+from schema.labels import labelled_enum
 from schema.types import Official
 from services import documents as documents_service
-from services.auth import authenticate
+from services.auth import TokenExpired, authenticate
 from services.events import EventHub, InboxEventKind
 from services.events import InboxEvent as Event
 from services.inbox import covered_now
 
-InboxEventKindEnum = strawberry.enum(InboxEventKind, name="InboxEventKind", description="What changed in an inbox.")
+InboxEventKindEnum = labelled_enum(InboxEventKind, name="InboxEventKind", description="What changed in an inbox.")
 
 # The reads of the event a subscription is delivering, per operation task: set while the event's
 # fields resolve, so they read afresh and no other operation on the socket shares the session.
@@ -73,9 +75,9 @@ class SocketContext(Context):
 
 @strawberry.type(description="A change to your inbox, or to the inbox of someone you cover for at that moment.")
 class InboxEvent:
-    kind: InboxEventKindEnum
-    document: s.Document
-    at: dt.datetime
+    kind: InboxEventKindEnum = strawberry.field(description="What changed.")
+    document: s.Document = strawberry.field(description="The document concerned.")
+    at: dt.datetime = strawberry.field(description="When it changed.")
     note: str = strawberry.field(description="Why: the reason for a return, a reminder's text; else empty.")
     route: s.RouteEnum = strawberry.field(description="DIRECT when it is your inbox; else how you came to cover.")
     step_row_id: strawberry.Private[int | None]
@@ -101,11 +103,12 @@ class SubscriptionsOverSockets(SchemaExtension):
         context = self.execution_context
         if context.operation_type == OperationType.SUBSCRIPTION and not isinstance(context.context, SocketContext):
             context.result = ExecutionResult(None, [public_error(
-                "BAD_REQUEST", "Subscribe over a WebSocket (graphql-transport-ws).")])
+                TopLevelCode.BAD_REQUEST, "Subscribe over a WebSocket (graphql-transport-ws).")])
         yield
 
 
-@strawberry.type
+@strawberry.type(description="Live updates over a WebSocket (graphql-transport-ws); sign in with "
+                             "{\"authorization\": \"Bearer <token>\"} in the connection_init payload.")
 class Subscription:
     @strawberry.subscription(description="Live changes to your inbox and to the inboxes of those you cover for "
                                          "at the moment each change happens. Over graphql-transport-ws, signed in "
@@ -114,7 +117,7 @@ class Subscription:
         ctx: SocketContext = info.context  # SubscriptionsOverSockets refuses anything else
         principal = ctx.require_principal()
         if principal.official_id is None:
-            raise public_error("FORBIDDEN", "This account is not an official's; it has no inbox.")
+            raise public_error(TopLevelCode.FORBIDDEN, "This account is not an official's; it has no inbox.")
         with ctx.hub.subscribe(county_id=principal.county_id, official_id=principal.official_id) as inbox:
             while True:
                 event = await inbox.get()
@@ -136,8 +139,13 @@ async def _for_subscriber(ctx: SocketContext, event: Event, me: int) -> InboxEve
             return None
         route, on_behalf_of = covered[event.official_id], event.official_id
     # The socket was signed in once; a token revoked or expired since then stops the feed.
-    if await authenticate(session, bearer=ctx.bearer, secret_key=ctx.settings.secret_key) is None:
-        raise public_error("UNAUTHENTICATED", "Your sign-in has expired or was revoked; reconnect with a new token.")
+    try:
+        signed_in = await authenticate(session, bearer=ctx.bearer, secret_key=ctx.settings.secret_key) is not None
+    except TokenExpired:
+        raise public_error(TopLevelCode.TOKEN_EXPIRED, SIGN_IN_EXPIRED) from None
+    if not signed_in:
+        raise public_error(TopLevelCode.UNAUTHENTICATED,
+                           "Your sign-in was revoked or its account disabled; reconnect with a new token.")
     document = await session.get(models.Document, event.document_id)
     if document is None:
         return None

@@ -9,7 +9,7 @@ import re
 import strawberry
 from strawberry import relay
 from strawberry.tools import merge_types
-from graphql import GraphQLError, OperationDefinitionNode
+from graphql import GraphQLError, GraphQLSyntaxError, OperationDefinitionNode
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -23,10 +23,12 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.types import ExecutionContext
 
 from config import Settings
 from db.engine import database_unavailable
+from domain.errors import TopLevelCode
 from schema.validation import RefuseControlCharacters
 
 error_log = logging.getLogger("qianfa.errors")
@@ -46,6 +48,35 @@ def strip_suggestions(error: GraphQLError) -> None:
     also suggests arguments, types, input fields and enum values.
     """
     error.message = _SUGGESTION.sub("", error.message)
+
+
+def give_code(error: GraphQLError) -> None:
+    """Errors graphql-core and strawberry raise carry no code; give each one of the documented set, so every
+    top-level error a client sees has one."""
+    if (error.extensions or {}).get("code") or is_unexpected(error):
+        return  # ours already has one; an unexpected one gets INTERNAL_SERVER_ERROR when masked
+    if isinstance(error, GraphQLSyntaxError):
+        code = TopLevelCode.GRAPHQL_PARSE_FAILED
+    elif isinstance(error.original_error, StrawberryInputCoercionError) or "got invalid value" in error.message:
+        code = TopLevelCode.BAD_USER_INPUT  # an argument or variable no value of its type can be (a bad id)
+    elif error.path is None:
+        code = TopLevelCode.GRAPHQL_VALIDATION_FAILED
+    else:
+        return  # graphql-core's own execution errors (a null where none may be) are ours to fix, not coded
+    error.extensions = {**(error.extensions or {}), "code": code.value}
+
+
+class MaskUnexpectedErrors(MaskErrors):
+    """Unexpected exceptions become "Unexpected error." with code INTERNAL_SERVER_ERROR; GraphQLErrors we raise
+    on purpose pass."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected)
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": TopLevelCode.INTERNAL_SERVER_ERROR.value}
+        return masked
 
 
 class NamedOperationExecutionContext(ExecutionContext):
@@ -74,6 +105,8 @@ class QianfaSchema(strawberry.Schema):
         if self.config.disable_field_suggestions:
             for error in errors:
                 strip_suggestions(error)
+        for error in errors:
+            give_code(error)
         # Intended errors (sign-in required, bad cursor, validation) are answers, not incidents.
         context = getattr(execution_context, "context", None)
         for error in errors:
@@ -137,12 +170,21 @@ def call_plain_resolvers_directly(schema: strawberry.Schema) -> None:
                 graphql_field.resolve = lambda source, _info, function=function: function(source)
 
 
+def _root(name: str, description: str, parts: tuple[type, ...]) -> type:
+    """A root type merged from the resolver modules' parts, with its description (merge_types takes none)."""
+    root = merge_types(name, parts)
+    root.__strawberry_definition__.description = description
+    return root
+
+
 def build_schema(settings: Settings) -> strawberry.Schema:
-    from resolvers.accounts import AccountMutations
+    from resolvers.accounts import AccountMutations, AccountQueries
     from resolvers.calendar import CalendarMutations, CalendarQueries
+    from resolvers.context import ReadOnlyTokens
     from resolvers.circulation import CirculationMutations, CirculationQueries
     from resolvers.documents import DocumentMutations, DocumentQueries
     from resolvers.governance import GovernanceMutations, GovernanceQueries
+    from resolvers.labels import LabelQueries
     from resolvers.mutations import Mutation
     from resolvers.queries import Query
     from resolvers.subscriptions import Subscription, SubscriptionsOverSockets
@@ -160,20 +202,24 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: AddValidationRules(limit_rules),
         RefuseControlCharacters,
-        # Unexpected exceptions become "Unexpected error."; GraphQLErrors we raise on purpose pass.
-        lambda: MaskErrors(should_mask_error=is_unexpected),
+        MaskUnexpectedErrors,
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         CloseRequestSession,
         SubscriptionsOverSockets,
+        ReadOnlyTokens,
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
     schema = QianfaSchema(
-        query=merge_types("Query", (Query, DocumentQueries, CirculationQueries, GovernanceQueries,
-                                           CalendarQueries)),
-        mutation=merge_types("Mutation", (Mutation, DocumentMutations, CirculationMutations,
-                                                 GovernanceMutations, CalendarMutations, AccountMutations)),
+        query=_root("Query", "Reads. Every field needs a signed-in caller ('Authorization: Bearer <token>') and "
+                             "reads the counties that caller may read.",
+                    (Query, DocumentQueries, CirculationQueries, GovernanceQueries, CalendarQueries, AccountQueries,
+                     LabelQueries)),
+        mutation=_root("Mutation", "Changes. Each runs in one audited transaction and returns its payload, or a "
+                                   "MutationError when it changed nothing; only login is open to anonymous callers.",
+                       (Mutation, DocumentMutations, CirculationMutations, GovernanceMutations, CalendarMutations,
+                        AccountMutations)),
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.debug),

@@ -12,6 +12,7 @@ from graphql import ExecutionResult, GraphQLError, Node, visit
 from graphql.language import ArgumentNode, ObjectFieldNode, StringValueNode, VariableDefinitionNode, Visitor
 from strawberry.extensions import SchemaExtension
 
+from domain.errors import TopLevelCode
 from domain.text import CONTROL_CHARACTER
 
 # Ids are BIGINT on PostgreSQL and 64-bit INTEGER on SQLite; the drivers refuse larger numbers outright.
@@ -38,7 +39,7 @@ def control_character_error(argument: str, value: str) -> GraphQLError | None:
     return GraphQLError(
         f"Argument '{argument}' contains the control character U+{ord(found.group()):04X}; "
         "text may hold tab, line feed and carriage return but no other control characters.",
-        extensions={"code": "BAD_USER_INPUT", "argument": argument},
+        extensions={"code": TopLevelCode.BAD_USER_INPUT.value, "argument": argument},
     )
 
 

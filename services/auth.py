@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.engine import locked_row
 from db.models import Account, ApiToken, County, Official, utcnow
+from domain.accounts import DEFAULT_API_TOKEN_DAYS, ApiTokenScope, api_token_days_problem, password_problem
 from domain.errors import DomainError, ErrorCode
 from domain.roster import AccountRole, local_date
 from services import audit
@@ -45,6 +46,12 @@ class Principal:
     official_id: int | None
     # The county's roster version when this request signed in (cached cover lookups check it).
     roster_version: int | None = None
+    # False when signed in with a read-only API token: every mutation is refused.
+    may_write: bool = True
+
+
+class TokenExpired(Exception):
+    """The bearer token is genuine but its time is up: the client should sign in again (or get a new token)."""
 
 
 def hash_password(password: str) -> str:
@@ -123,46 +130,62 @@ async def sign_in(sessions: async_sessionmaker[AsyncSession], *, throttle: SignI
 
 
 async def authenticate(session: AsyncSession, *, bearer: str, secret_key: str) -> Principal | None:
-    """The principal behind a bearer token, or None when it is unknown, expired, revoked, malformed, or its
-    account is disabled or its official retired."""
+    """The principal behind a bearer token, or None when it is unknown, revoked, malformed, or its account is
+    disabled or its official retired. Raises TokenExpired when it is genuine but expired."""
+    now = utcnow()
     with_version = (select(Account, County.roster_version).outerjoin(County, County.id == Account.county_id)
-                    .outerjoin(Official, Official.id == Account.official_id).where(_may_sign_in(utcnow())))
-    if bearer.startswith(API_TOKEN_PREFIX):
-        stmt = with_version.join(ApiToken, ApiToken.account_id == Account.id).where(
-            ApiToken.token_digest == _digest(bearer), ApiToken.revoked_at.is_(None))
-    else:
+                    .outerjoin(Official, Official.id == Account.official_id).where(_may_sign_in(now)))
+    if not bearer.startswith(API_TOKEN_PREFIX):
         try:
             claims = jwt.decode(bearer, secret_key, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "sub"]})
+        except jwt.ExpiredSignatureError:
+            # PyJWT checks the signature before the expiry: this token is one we signed.
+            raise TokenExpired from None
         except jwt.PyJWTError:
             return None
         account_id = _account_id(claims["sub"])
         if claims.get("typ") != "access" or account_id is None:
             return None
-        stmt = with_version.where(Account.id == account_id)
+        found = (await session.execute(with_version.where(Account.id == account_id))).one_or_none()
+        if found is None:
+            return None
+        account, roster_version = found
+        return Principal(account.id, account.username, account.role, account.county_id, account.official_id,
+                         roster_version)
+    stmt = with_version.add_columns(ApiToken.expires_at, ApiToken.scope).join(
+        ApiToken, ApiToken.account_id == Account.id).where(
+        ApiToken.token_digest == _digest(bearer), ApiToken.revoked_at.is_(None))
     found = (await session.execute(stmt)).one_or_none()
     if found is None:
         return None
-    account, roster_version = found
+    account, roster_version, expires_at, scope = found
+    if expires_at is not None and expires_at <= now:
+        raise TokenExpired
     return Principal(account.id, account.username, account.role, account.county_id, account.official_id,
-                     roster_version)
+                     roster_version, may_write=scope == ApiTokenScope.READ_WRITE)
 
 
-async def create_api_token(session: AsyncSession, *, account_id: int, name: str,
-                           actor: audit.Actor) -> tuple[str, ApiToken]:
+async def create_api_token(session: AsyncSession, *, account_id: int, name: str, actor: audit.Actor,
+                           expires_in_days: int = DEFAULT_API_TOKEN_DAYS,
+                           scope: ApiTokenScope = ApiTokenScope.READ_WRITE) -> tuple[str, ApiToken]:
     """Returns the token in clear exactly once; only its digest is kept."""
     account = await session.get(Account, account_id)
     if account is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such account.", field="accountId")
     if not name.strip():
         raise DomainError(ErrorCode.INVALID, "Give the token a name that says what uses it.", field="name")
+    if (problem := api_token_days_problem(expires_in_days)) is not None:
+        raise DomainError(ErrorCode.INVALID, problem, field="expiresInDays")
     await audit.lock_trail(session, county_id=account.county_id)
     token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(account_id=account.id, name=name.strip(), token_digest=_digest(token), prefix=token[:10])
+    row = ApiToken(account_id=account.id, name=name.strip(), token_digest=_digest(token), prefix=token[:10],
+                   expires_at=utcnow() + dt.timedelta(days=expires_in_days), scope=scope)
     session.add(row)
     await session.flush()
     await audit.record(session, county_id=account.county_id, actor=actor, action="api_token.create",
                        entity="api_token", entity_id=row.id,
-                       after={"account_id": account.id, "name": row.name, "prefix": row.prefix})
+                       after={"account_id": account.id, "name": row.name, "prefix": row.prefix,
+                              "expires_at": row.expires_at.isoformat(), "scope": scope.value})
     return token, row
 
 
@@ -186,15 +209,18 @@ async def create_account(session: AsyncSession, *, username: str, password: str,
     username = username.strip()
     if not username:
         raise DomainError(ErrorCode.INVALID, "A username is required.", field="username")
-    if len(password) < 8:
-        raise DomainError(ErrorCode.INVALID, "Passwords have at least 8 characters.", field="password")
+    if (problem := password_problem(password)) is not None:
+        raise DomainError(ErrorCode.WEAK_PASSWORD, problem, field="password")
     if (role == AccountRole.SYSTEM_ADMIN) != (county_id is None):
         raise DomainError(ErrorCode.INVALID, "System administrators have no county; everyone else has one.",
                           field="countyId")
+    if (role == AccountRole.OFFICIAL) != (official_id is not None):
+        raise DomainError(ErrorCode.INVALID, "An official's account names the official; no other account does.",
+                          field="officialId")
     # The trail's lock first, before the insert, as every writer takes its locks (services.audit.lock_trail).
     await audit.lock_trail(session, county_id=county_id)
     if (await session.execute(select(Account.id).where(Account.username == username))).first():
-        raise DomainError(ErrorCode.DUPLICATE, f"Username {username!r} is taken.", field="username")
+        raise DomainError(ErrorCode.DUPLICATE, f"The username “{username}” is taken.", field="username")
     if official_id is not None:
         official = await session.get(Official, official_id)
         if official is None or official.county_id != county_id:
@@ -230,3 +256,49 @@ async def set_account_enabled(session: AsyncSession, *, account_id: int, enabled
                        action="account.enable" if enabled else "account.disable", entity="account",
                        entity_id=account.id, before={"active": not enabled}, after={"active": enabled})
     return account
+
+
+async def reset_password(session: AsyncSession, *, account_id: int, new_password: str,
+                         actor: audit.Actor) -> Account:
+    """An administrator sets a new password. Bearer tokens already issued stay valid until they expire (they
+    last ``ACCESS_TOKEN_MINUTES``); disable the account to cut them off at once."""
+    if (problem := password_problem(new_password)) is not None:
+        raise DomainError(ErrorCode.WEAK_PASSWORD, problem, field="newPassword")
+    account = await _locked_account(session, account_id, field="accountId")
+    account.password_hash = hash_password(new_password)
+    await session.flush()
+    # The hash stays out of the trail: it records that the password changed, and who changed it.
+    await audit.record(session, county_id=account.county_id, actor=actor, action="account.reset_password",
+                       entity="account", entity_id=account.id)
+    return account
+
+
+async def change_password(session: AsyncSession, *, account_id: int, current_password: str, new_password: str,
+                          actor: audit.Actor) -> Account:
+    """One changes one's own password, proving the current one first."""
+    account = await _locked_account(session, account_id, field="currentPassword")
+    try:
+        _hasher.verify(account.password_hash or _dummy_hash(), current_password)
+        verified = account.password_hash is not None
+    except (VerificationError, InvalidHashError):
+        verified = False
+    if not verified:
+        raise DomainError(ErrorCode.INVALID_CREDENTIALS, "The current password is wrong.", field="currentPassword")
+    if (problem := password_problem(new_password)) is not None:
+        raise DomainError(ErrorCode.WEAK_PASSWORD, problem, field="newPassword")
+    if new_password == current_password:
+        raise DomainError(ErrorCode.INVALID, "Choose a new password, not the current one.", field="newPassword")
+    account.password_hash = hash_password(new_password)
+    await session.flush()
+    await audit.record(session, county_id=account.county_id, actor=actor, action="account.change_password",
+                       entity="account", entity_id=account.id)
+    return account
+
+
+async def _locked_account(session: AsyncSession, account_id: int, *, field: str) -> Account:
+    found = (await session.execute(select(Account.county_id).where(Account.id == account_id))).first()
+    if found is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such account.", field=field)
+    if found.county_id is not None:
+        await locked_row(session, County, found.county_id)  # the county first, as every writer locks
+    return await locked_row(session, Account, account_id)

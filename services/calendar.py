@@ -56,25 +56,67 @@ def _name(name: str, field: str) -> str:
     return name
 
 
+def _weekday_problem(day: dt.date, field: str) -> DomainError | None:
+    if is_weekend(day):
+        return None
+    return DomainError(
+        ErrorCode.INVALID,
+        f"{day} is a {_WEEKDAYS[day.weekday()]}, a workday already: only weekend days are worked "
+        "in exchange for a holiday (调休).",
+        field=field,
+    )
+
+
 def _require_weekend_workday(day: dt.date, field: str) -> None:
-    if not is_weekend(day):
-        raise DomainError(
-            ErrorCode.INVALID,
-            f"{day} is a {_WEEKDAYS[day.weekday()]}, a workday already: only weekend days are worked "
-            "in exchange for a holiday (调休).",
-            field=field,
-        )
+    if (problem := _weekday_problem(day, field)) is not None:
+        raise problem
 
 
-def _entries(entries: Sequence[tuple[dt.date, str]], year: int, field: str) -> dict[dt.date, str]:
+def _entries(entries: Sequence[tuple[dt.date, str]], year: int, field: str,
+             problems: list[DomainError]) -> dict[dt.date, str]:
+    """The entries by day; what is wrong with them goes to ``problems``."""
     named: dict[dt.date, str] = {}
     for day, name in entries:
         if day.year != year:
-            raise DomainError(ErrorCode.INVALID, f"{day} is not in {year}.", field=field)
-        if day in named:
-            raise DomainError(ErrorCode.INVALID, f"{day} is listed twice.", field=field)
-        named[day] = _name(name, field)
+            problems.append(DomainError(ErrorCode.INVALID, f"{day} is not in {year}.", field=field))
+        elif day in named:
+            problems.append(DomainError(ErrorCode.INVALID, f"{day} is listed twice.", field=field))
+        else:
+            try:
+                named[day] = _name(name, field)
+            except DomainError as error:
+                problems.append(DomainError(error.code, f"{day}: {error.message}", field=field))
     return named
+
+
+def year_problems(*, year: int, holidays: Sequence[tuple[dt.date, str]], workdays: Sequence[tuple[dt.date, str]],
+                  source: str) -> list[DomainError]:
+    """Every reason ``enter_year`` would refuse these entries, in the order given (none: it accepts them).
+
+    The command line lists them all at once, so a file is corrected in one pass.
+    """
+    problems: list[DomainError] = []
+    if year not in _YEARS:
+        problems.append(DomainError(ErrorCode.INVALID, f"Enter a year between {_YEARS[0]} and {_YEARS[-1]}.",
+                                    field="year"))
+    source = source.strip()
+    if not source:
+        problems.append(DomainError(ErrorCode.INVALID, "Name the announcement the dates come from.", field="source"))
+    elif len(source) > _SOURCE_LENGTH:
+        problems.append(DomainError(ErrorCode.INVALID, f"A source has at most {_SOURCE_LENGTH} characters.",
+                                    field="source"))
+    off = _entries(holidays, year, "holidays", problems)
+    worked = _entries(workdays, year, "workdays", problems)
+    # An empty year would silently turn into the weekend-only guess this calendar exists to avoid.
+    if not holidays:
+        problems.append(DomainError(ErrorCode.INVALID, f"List the public holidays of {year}.", field="holidays"))
+    for day in sorted(worked):
+        if day in off:
+            problems.append(DomainError(ErrorCode.INVALID, f"{day} cannot be both a holiday and a workday.",
+                                        field="workdays"))
+        elif (problem := _weekday_problem(day, "workdays")) is not None:
+            problems.append(problem)
+    return problems
 
 
 def _year_record(year: int, source: str, days: Sequence[CalendarDay]) -> dict:
@@ -93,22 +135,12 @@ async def enter_year(session: AsyncSession, *, county_id: int, year: int, holida
     From then on the year's weekdays are workdays and its weekends rest days, except for these.
     """
     await lock_county(session, county_id)
-    if year not in _YEARS:
-        raise DomainError(ErrorCode.INVALID, f"Enter a year between {_YEARS[0]} and {_YEARS[-1]}.", field="year")
+    problems = year_problems(year=year, holidays=holidays, workdays=workdays, source=source)
+    if problems:
+        raise problems[0]
     source = source.strip()
-    if not source:
-        raise DomainError(ErrorCode.INVALID, "Name the announcement the dates come from.", field="source")
-    if len(source) > _SOURCE_LENGTH:
-        raise DomainError(ErrorCode.INVALID, f"A source has at most {_SOURCE_LENGTH} characters.", field="source")
-    off = _entries(holidays, year, "holidays")
-    worked = _entries(workdays, year, "workdays")
-    # An empty year would silently turn into the weekend-only guess this calendar exists to avoid.
-    if not off:
-        raise DomainError(ErrorCode.INVALID, f"List the public holidays of {year}.", field="holidays")
-    for day in sorted(worked):
-        if day in off:
-            raise DomainError(ErrorCode.INVALID, f"{day} cannot be both a holiday and a workday.", field="workdays")
-        _require_weekend_workday(day, "workdays")
+    off = {day: name.strip() for day, name in holidays}
+    worked = {day: name.strip() for day, name in workdays}
 
     in_year = (CalendarDay.county_id == county_id, CalendarDay.day >= dt.date(year, 1, 1),
                CalendarDay.day <= dt.date(year, 12, 31))

@@ -49,7 +49,7 @@ from domain.documents import (
     Span,
     StepState,
 )
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, words
 from domain.roster import DepartmentKind, Role, local_date
 from domain.submission import Submission, check_submission
 # Module import: services.deadlines imports this module too.
@@ -348,7 +348,7 @@ async def submit(session: AsyncSession, *, document_id: int, official_id: int, t
     if official_id != document.drafted_by_id:
         raise DomainError(ErrorCode.FORBIDDEN, "The drafter submits the document.", field="documentId")
     if document.state not in (DocumentState.DRAFT, DocumentState.RETURNED):
-        raise DomainError(ErrorCode.WRONG_STATE, f"The document is {document.state.value}, not a draft.",
+        raise DomainError(ErrorCode.WRONG_STATE, f"The document is {words(document.state)}, not a draft.",
                           field="documentId")
     county = await session.get(County, document.county_id)
     check_submission(Submission(
@@ -458,15 +458,15 @@ async def act(session: AsyncSession, *, document_id: int, official_id: int, verd
     at = at or utcnow()
     document = await lock_document(session, document_id)
     if document.state not in (DocumentState.IN_PROGRESS, DocumentState.SIGNED):
-        raise DomainError(ErrorCode.WRONG_STATE, f"The document is {document.state.value}.", field="documentId")
+        raise DomainError(ErrorCode.WRONG_STATE, f"The document is {words(document.state)}.", field="documentId")
     steps = await current_steps(session, document)
     step = next((s for s in steps if s.state == StepState.ACTIVE), None)
     if step is None:
         raise DomainError(ErrorCode.WRONG_STATE, "Nothing on this document waits for anyone.", field="documentId")
     standing = await _standing_on_step(session, document, step, official_id, on_behalf_of_id, at)
     if verdict not in VERDICTS.get(step.action, set()):
-        raise DomainError(ErrorCode.INVALID, f"The {step.action.value} step takes "
-                          f"{', '.join(sorted(v.value for v in VERDICTS.get(step.action, ())))}.", field="verdict")
+        raise DomainError(ErrorCode.INVALID, f"The {words(step.action)} step takes "
+                          f"{' or '.join(sorted(words(v) for v in VERDICTS.get(step.action, ())))}.", field="verdict")
     await _gate(session, document, step.action, standing, tables, at)
     text = _opinion(document, verdict, opinion, circled)
 
@@ -605,7 +605,7 @@ async def return_document(session: AsyncSession, *, document_id: int, official_i
     at = at or utcnow()
     document = await lock_document(session, document_id)
     if document.state != DocumentState.IN_PROGRESS:
-        raise DomainError(ErrorCode.WRONG_STATE, f"The document is {document.state.value}.", field="documentId")
+        raise DomainError(ErrorCode.WRONG_STATE, f"The document is {words(document.state)}.", field="documentId")
     if not reason.strip():
         raise DomainError(ErrorCode.OPINION_REQUIRED, "Say why it goes back.", field="reason")
     steps = await current_steps(session, document)
@@ -735,9 +735,9 @@ async def explain(session, *, document_id: int, official_id: int, action: Action
     steps = await current_steps(session, document)
     step = next((s for s in steps if s.state == StepState.ACTIVE), None)
     if document.state not in (DocumentState.IN_PROGRESS, DocumentState.SIGNED) or step is None:
-        return Explanation(False, f"The document is {document.state.value}; nothing waits for anyone.")
+        return Explanation(False, f"The document is {words(document.state)}; nothing waits for anyone.")
     if step.action != action:
-        return Explanation(False, f"The step waiting now is {step.action.value}, not {action.value}.")
+        return Explanation(False, f"The step waiting now is {words(step.action)}, not {words(action)}.")
     try:
         standing = await _standing_on_step(session, document, step, official_id, None, at)
     except DomainError as error:

@@ -26,7 +26,7 @@ from db.models import (
     Position,
     utcnow,
 )
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, words
 from domain.roster import (
     DEPARTMENT_ROLES,
     SOLE_COUNTY_ROLES,
@@ -129,7 +129,7 @@ async def add_official(session: AsyncSession, *, county_id: int, code: str, name
 async def _require_unique_code(session: AsyncSession, county_id: int, code: str) -> None:
     taken = await session.execute(select(Official.id).where(Official.county_id == county_id, Official.code == code))
     if taken.first():
-        raise DomainError(ErrorCode.DUPLICATE, f"Staff code {code!r} is already used in this county.", field="code")
+        raise DomainError(ErrorCode.DUPLICATE, f"The staff code “{code}” is already used in this county.", field="code")
 
 
 async def update_official(session: AsyncSession, *, official_id: int, actor: audit.Actor, code: str | None = None,
@@ -201,10 +201,10 @@ async def appoint(session: AsyncSession, *, official_id: int, role: Role, effect
 
     if role in DEPARTMENT_ROLES:
         if department_id is None:
-            raise DomainError(ErrorCode.INVALID, f"A {role.value} position needs a department.", field="departmentId")
+            raise DomainError(ErrorCode.INVALID, f"A {words(role)} position needs a department.", field="departmentId")
         await _department(session, department_id, "departmentId", county_id)
     elif department_id is not None:
-        raise DomainError(ErrorCode.INVALID, f"A {role.value} is county-wide; give no department.",
+        raise DomainError(ErrorCode.INVALID, f"A {words(role)} is county-wide; give no department.",
                           field="departmentId")
     if deputy_rank is not None and role != Role.DEPARTMENT_DEPUTY:
         raise DomainError(ErrorCode.INVALID, "Only deputies have a deputy rank.", field="deputyRank")
@@ -222,7 +222,7 @@ async def appoint(session: AsyncSession, *, official_id: int, role: Role, effect
         if role in _COUNTY_LEADER_ROLES and holding.role in _COUNTY_LEADER_ROLES:
             raise DomainError(
                 ErrorCode.INVALID,
-                f"{official.name} is already {holding.role.value}; end that position first.",
+                f"{official.name} is already {words(holding.role)}; end that position first.",
                 field="role",
             )
 
@@ -236,7 +236,7 @@ async def appoint(session: AsyncSession, *, official_id: int, role: Role, effect
         for incumbent in incumbents:
             if not replace_incumbent:
                 raise DomainError(ErrorCode.POSITION_OCCUPIED,
-                                  f"The {role.value} position is held; the successor must replace the incumbent.",
+                                  f"The {words(role)} position is held; the successor must replace the incumbent.",
                                   field="role")
             if incumbent.effective_from >= effective_from:
                 raise DomainError(ErrorCode.POSITION_OCCUPIED,
@@ -394,7 +394,7 @@ async def _unique_department_name(session: AsyncSession, county_id: int, name: s
                                     Department.id != (except_id or 0))
     )
     if clash.first():
-        raise DomainError(ErrorCode.DUPLICATE, f"There is already a department named {name!r}.", field="name")
+        raise DomainError(ErrorCode.DUPLICATE, f"There is already a department named “{name}”.", field="name")
     return name
 
 

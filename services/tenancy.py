@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -10,6 +12,11 @@ from db.models import County
 from domain.errors import DomainError, ErrorCode
 from domain.roster import RuleSet
 from services import audit, signing_rules
+
+# A county's code goes into command lines, file names and URLs: ASCII, no spaces, one spelling
+# (lowercase), e.g. ``lulong`` or ``qingxi-2``. The longest is the column's (a longer one is TOO_LONG).
+_CODE = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+MIN_CODE_LENGTH = 2
 
 
 async def lock_county(session: AsyncSession, county_id: int) -> County:
@@ -25,10 +32,15 @@ async def create_county(session: AsyncSession, *, code: str, name: str, rule_set
     code, name = code.strip(), name.strip()
     if not code:
         raise DomainError(ErrorCode.INVALID, "A county needs a code.", field="code")
+    if len(code) < MIN_CODE_LENGTH or not _CODE.fullmatch(code):
+        limit = County.__table__.c.code.type.length
+        raise DomainError(ErrorCode.INVALID, f"A county code is {MIN_CODE_LENGTH} to {limit} lowercase letters, "
+                          "digits and hyphens, starting and ending with a letter or digit, e.g. lulong.",
+                          field="code")
     if not name:
         raise DomainError(ErrorCode.INVALID, "A county needs a name.", field="name")
     if (await session.execute(select(County.id).where(County.code == code))).first():
-        raise DomainError(ErrorCode.DUPLICATE, f"County code {code!r} is taken.", field="code")
+        raise DomainError(ErrorCode.DUPLICATE, f"The county code “{code}” is taken.", field="code")
     county = County(code=code, name=name, rule_set=rule_set)
     session.add(county)
     await session.flush()

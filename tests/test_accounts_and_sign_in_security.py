@@ -134,7 +134,7 @@ async def test_the_retired_directors_waiting_review_passes_to_his_successor(api,
     approved = (await api.ok(APPROVE, {"id": document_id}, token=deputy))["approveStep"]
     assert approved["assignment"] == {"state": "APPROVED", "actedBy": {"code": "DDIR1"}}
     history = (await api.ok(CHAIN, {"id": document_id}, token=admin))["node"]["history"]
-    assert any(h["kind"] == "reassigned" and "退休" in h["opinion"] for h in history), history
+    assert any(h["kind"] == "REASSIGNED" and "退休" in h["opinion"] for h in history), history
     assert "document.hand_over" in await audit_actions(sessions)
 
 

@@ -8,7 +8,6 @@ It used to be 405 for every preflight: no front-end on another origin could call
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import http.server
 import threading
 from collections.abc import Iterator
@@ -33,7 +32,7 @@ def preflight(origin: str, headers: str = "authorization, content-type, idempote
 
 @contextlib.asynccontextmanager
 async def client_with(settings: Settings, engine, **changes):
-    app = create_app(dataclasses.replace(settings, **changes), engine)
+    app = create_app(settings.model_copy(update=changes), engine)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://qianfa.test") as client:
         yield client
 
@@ -145,7 +144,7 @@ FETCH_ME = """async ([url, token, query]) => {
 
 async def fetched_from_another_origin(browser, settings, token: str, allow: bool) -> dict:
     with front_end_page() as origin:
-        served = dataclasses.replace(settings, cors_origins=(origin,) if allow else ())
+        served = settings.model_copy(update={"cors_origins": (origin,) if allow else ()})
         with running_server(served) as api:
             async with offline_page(browser) as offline:
                 await offline.page.goto(origin)

@@ -117,7 +117,7 @@ async def test_a_notice_within_one_portfolio_goes_office_review_then_the_vm_in_c
     assert signed["document"]["state"] == "SIGNED"
     chain = await desk.chain(document)
     assert chain["chain"][1]["assignments"][0]["actedBy"]["code"] == "VM1"
-    assert [e["kind"] for e in chain["history"]] == ["submitted", "approved", "signed", "issued"]
+    assert [e["kind"] for e in chain["history"]] == ["SUBMITTED", "APPROVED", "SIGNED", "ISSUED"]
 
 
 async def test_the_magistrate_is_away_so_the_executive_vice_magistrate_signs_the_city_request(desk, sessions):
@@ -131,7 +131,7 @@ async def test_the_magistrate_is_away_so_the_executive_vice_magistrate_signs_the
     assert signed["assignment"]["onBehalfOf"]["code"] == "MAG"
     assert signed["assignment"]["route"] == "PRESIDING"
     history = (await desk.chain(document))["history"]
-    assert {"kind": "signed", "actor": {"code": "EVM"}, "onBehalfOf": {"code": "MAG"}, "route": "PRESIDING",
+    assert {"kind": "SIGNED", "actor": {"code": "EVM"}, "onBehalfOf": {"code": "MAG"}, "route": "PRESIDING",
             "opinion": "签发", "undone": False} in history
 
 
@@ -217,7 +217,7 @@ async def test_the_vm_returns_the_notice_across_the_cosign_group_to_the_office(d
     returned = await desk.do("VM2", RETURN, id=document, to=1, reason="请办公室重新核稿")
     assert [s["state"] for s in returned["document"]["chain"]] == ["ACTIVE", "WAITING", "WAITING", "WAITING"]
     history = (await desk.chain(document))["history"]
-    assert all(e["undone"] for e in history if e["kind"] == "approved")
+    assert all(e["undone"] for e in history if e["kind"] == "APPROVED")
     again = await desk.do("DIR", APPROVE, id=document, opinion="已修改")
     assert again["assignment"]["state"] == "APPROVED"
 

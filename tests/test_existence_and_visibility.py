@@ -172,7 +172,7 @@ def _draft(**ids) -> dict:
 
 
 _WEEK_OFF = {"startsAt": MONDAY_9AM.isoformat(), "endsAt": (MONDAY_9AM + dt.timedelta(days=1)).isoformat()}
-_RULE = {"priority": 1, "action": "sign", "role": "magistrate", "effect": "allow", "rule": "X-1", "article": "§1"}
+_RULE = {"priority": 1, "action": "SIGN", "role": "magistrate", "effect": "allow", "rule": "X-1", "article": "§1"}
 
 
 @dataclass(frozen=True)
@@ -250,6 +250,12 @@ CASES = [
     _roster("revokeApiToken", "id", "ApiToken", lambda w, bad: {"id": bad}),
     _roster("disableAccount", "id", "Account", lambda w, bad: {"id": bad}),
     _roster("enableAccount", "id", "Account", lambda w, bad: {"id": bad}),
+    _roster("createAccount", "countyId", "County", lambda w, bad: {
+        "username": "clerk.new", "password": "a long enough passphrase", "role": "COUNTY_ADMIN", "countyId": bad}),
+    _roster("createAccount", "officialId", "Official", lambda w, bad: {
+        "username": "clerk.new", "password": "a long enough passphrase", "role": "OFFICIAL", "officialId": bad}),
+    _roster("resetPassword", "accountId", "Account", lambda w, bad: {"accountId": bad,
+                                                                     "newPassword": "a long enough passphrase"}),
     _roster("addSigningRule", "countyId", "County", lambda w, bad: {**_RULE, "countyId": bad}),
     _roster("removeSigningRule", "id", "SigningRule", lambda w, bad: {"id": bad}),
     _roster("enterCalendarYear", "countyId", "County", lambda w, bad: {
@@ -359,7 +365,7 @@ async def test_an_account_without_an_official_sees_no_classified_record_anywhere
     secret, classified = world.hidden["Document"], world.hidden["Circulation"]
 
     listed = (await api.ok(COUNTED, token=admin))["documents"]
-    assert [edge["node"]["id"] for edge in listed["edges"]] == [world.in_flow, world.fin_draft]
+    assert [edge["node"]["id"] for edge in listed["edges"]] == [world.fin_draft, world.in_flow]  # newest first
     assert listed["totalCount"] == 2
     assert (await api.ok(NODE, {"id": secret}, token=admin))["node"] is None
     explained = await api.call(EXPLAIN, {"id": secret, "who": world.here.official("DIR")}, token=admin)

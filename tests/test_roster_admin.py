@@ -297,12 +297,13 @@ async def test_an_official_due_to_retire_cannot_be_given_a_position_that_outlast
 async def test_a_department_id_where_an_official_id_is_expected_is_refused(api, sessions, county, admin):
     await refused(api, sessions, admin, "appointToPosition", officialId=county.department("财政局"),
                   role="DEPARTMENT_DEPUTY", departmentId=county.department("财政局"), effectiveFrom=DAY,
-                  expect=("INVALID", "officialId"))
+                  expect=("WRONG_ID_TYPE", "officialId"))
     await refused(api, sessions, admin, "appointToPosition", officialId=county.official("FIN2"),
                   role="DEPARTMENT_DEPUTY", departmentId=county.official("FIN"), effectiveFrom=DAY,
-                  expect=("INVALID", "departmentId"))
+                  expect=("WRONG_ID_TYPE", "departmentId"))
     await refused(api, sessions, admin, "pairAbPartners", officialAId=county.official("VM1"),
-                  officialBId=county.department("财政局"), effectiveFrom=DAY, expect=("INVALID", "officialBId"))
+                  officialBId=county.department("财政局"), effectiveFrom=DAY,
+                  expect=("WRONG_ID_TYPE", "officialBId"))
 
 
 # ================================================================ departments

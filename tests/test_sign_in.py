@@ -51,7 +51,7 @@ async def test_the_bearer_token_expires(api, county):
     claims = jwt.decode(token, TEST_SECRET, algorithms=["HS256"])
     assert dt.timedelta(hours=1) <= dt.timedelta(seconds=claims["exp"] - claims["iat"]) <= dt.timedelta(hours=12)
     expired = jwt.encode({**claims, "exp": claims["iat"] - 60}, TEST_SECRET, algorithm="HS256")
-    assert (await api.call(ME, token=expired)).error_codes == ["UNAUTHENTICATED"]
+    assert (await api.call(ME, token=expired)).error_codes == ["TOKEN_EXPIRED"]
 
 
 async def test_a_token_signed_with_another_key_is_refused(api, county):

@@ -54,7 +54,7 @@ async def test_a_new_row_added_through_one_process_routes_documents_in_the_other
             assert await signers() == ["VM1"]  # the second process has now loaded the county's table
             for priority, role, effect in ((5, "magistrate", "allow"), (6, "*", "deny")):
                 added = await _gql(client, first.graphql_url, ADD_RULE, {"rule": {
-                    "priority": priority, "issuer": "county_government", "genre": "notice", "action": "sign",
+                    "priority": priority, "issuer": "county_government", "genre": "notice", "action": "SIGN",
                     "role": role, "effect": effect, "rule": "Y-local-notices", "article": "001 §32"}}, admin)
                 assert added["addSigningRule"]["__typename"] == "SigningRulePayload", added
             changed_at = time.monotonic()
@@ -67,7 +67,7 @@ async def test_a_row_naming_an_unknown_role_is_refused_and_changes_nothing(api, 
     county = await build_county(sessions)
     token = await api.login(county.admin, PASSWORD)
     before = await api.ok("{ signingRules { id } }", token=token)
-    refused = await api.ok(ADD_RULE, {"rule": {"priority": 5, "action": "sign", "role": "mayor", "effect": "allow",
+    refused = await api.ok(ADD_RULE, {"rule": {"priority": 5, "action": "SIGN", "role": "mayor", "effect": "allow",
                                                "rule": "X", "article": "001 §32"}}, token=token)
     assert refused["addSigningRule"] == {"__typename": "MutationError", "code": "INVALID", "field": "role",
                                          "message": refused["addSigningRule"]["message"]}
@@ -77,6 +77,6 @@ async def test_a_row_naming_an_unknown_role_is_refused_and_changes_nothing(api, 
 async def test_an_official_cannot_edit_the_signing_table(api, sessions):
     county = await build_county(sessions)
     token = await api.login(county.account("MAG"), PASSWORD)
-    refused = await api.ok(ADD_RULE, {"rule": {"priority": 5, "action": "sign", "role": "magistrate",
+    refused = await api.ok(ADD_RULE, {"rule": {"priority": 5, "action": "SIGN", "role": "magistrate",
                                                "effect": "allow", "rule": "X", "article": "001 §32"}}, token=token)
     assert refused["addSigningRule"]["code"] == "FORBIDDEN"

@@ -1,0 +1,283 @@
+"""The Chinese label an app displays for each enum value, and what the value means in English.
+
+One table, keyed by the GraphQL enum's name and the value's GraphQL name: it describes the values in
+the schema (``labelled_enum``) and answers the ``enumLabels`` query. A value missing here fails
+tests/test_schema_descriptions.py.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import NamedTuple, TypeVar
+
+import strawberry
+
+
+class Label(NamedTuple):
+    label: str
+    description: str
+
+
+ENUM_LABELS: dict[str, dict[str, Label]] = {
+    "RuleSet": {
+        "GENERIC_2022": Label("县政府工作规则（2022）", "The county government work rules of 2022 (source 000)."),
+        "YANJIN_2023": Label("延津县政府工作规则（2023）", "Yanjin county's work rules of 2023 (source 001)."),
+        "LULONG_2018": Label("卢龙县政府工作规则（2018）", "Lulong county's work rules of 2018 (source 003)."),
+    },
+    "DepartmentKind": {
+        "WORKING": Label("政府工作部门", "A working department of the county government."),
+        "GOVERNMENT_OFFICE": Label("县政府办公室", "The county government office, which handles documents."),
+        "JUSTICE": Label("司法局", "The justice bureau, which does the legality review."),
+        "AUDIT": Label("审计局", "The audit bureau."),
+        "SUPERVISION": Label("监察部门", "The supervision body."),
+        "TOWNSHIP": Label("乡镇", "A township government."),
+        "SUBDISTRICT": Label("街道办事处", "A sub-district office."),
+        "DEVELOPMENT_ZONE": Label("开发区", "A development zone's administration."),
+    },
+    "PositionRole": {
+        "MAGISTRATE": Label("县长", "The magistrate, head of the county government."),
+        "EXECUTIVE_VICE_MAGISTRATE": Label("常务副县长", "The executive vice magistrate, one of the vice magistrates; "
+                                                     "presides when the magistrate is away."),
+        "VICE_MAGISTRATE": Label("副县长", "A vice magistrate, in charge of a portfolio of departments."),
+        "DEPARTMENT_PRINCIPAL": Label("主要负责人", "The principal of a department (the director of the government "
+                                                "office)."),
+        "DEPARTMENT_DEPUTY": Label("副职", "A deputy of a department, ranked for standing in."),
+    },
+    "AbsenceReason": {
+        "BUSINESS_TRIP": Label("出差", "A business trip."),
+        "LEAVE": Label("请假", "Leave."),
+        "STUDY": Label("学习", "Study or training."),
+        "ABROAD": Label("出国（境）", "A visit abroad."),
+        "OTHER": Label("其他", "Another reason, given in the note."),
+    },
+    "AccountRole": {
+        "OFFICIAL": Label("公职人员", "An official's own sign-in: works the documents on the chain."),
+        "COUNTY_ADMIN": Label("县级管理员", "Administers one county's roster, tables and calendar."),
+        "SYSTEM_ADMIN": Label("系统管理员", "Administers every county and creates counties."),
+    },
+    "CoverReason": {
+        "NAMED_IN_ABSENCE_REPORT": Label("报备指定代理人", "The absence report names this person as acting."),
+        "PRESIDING_FOR_MAGISTRATE": Label("常务副县长主持工作", "The executive vice magistrate presides while the "
+                                                         "magistrate is away."),
+        "ENTRUSTED_BY_MAGISTRATE": Label("受县长委托主持工作", "The vice magistrate the magistrate entrusted presides "
+                                                        "while both the magistrate and the executive vice "
+                                                        "magistrate are away."),
+        "AB_PARTNER": Label("AB角", "The AB partner acts for an absent vice magistrate."),
+        "ESCALATED_TO_MAGISTRATE": Label("报县长", "The magistrate takes the work when a vice magistrate and the "
+                                                 "AB partner are both away."),
+        "DESIGNATED_DEPUTY": Label("副职代理", "The deputy first in rank order acts for the absent principal."),
+        "ESCALATED_TO_PRINCIPAL": Label("报主要负责人", "A deputy's work returns to the department principal."),
+    },
+    "HopOutcome": {
+        "ACTS": Label("履职", "This candidate is present and acts."),
+        "ABSENT": Label("不在岗", "This candidate is away too; the line of cover goes on."),
+    },
+    "Issuer": {
+        "COUNTY_GOVERNMENT": Label("县政府", "In the county government's name."),
+        "GOVERNMENT_OFFICE": Label("县政府办公室", "In the county government office's name."),
+        "DEPARTMENT": Label("部门", "In a department's own name."),
+        "JOINT_PARTY_GOVERNMENT": Label("县委县政府联合", "Jointly by the county party committee and government."),
+        "JOINT_OFFICES": Label("两办联合", "Jointly by the party committee's office and the government office."),
+    },
+    "Genre": {
+        "REQUEST": Label("请示", "A request for approval; carries exactly one matter."),
+        "REPORT": Label("报告", "A report; carries no requests."),
+        "NOTICE": Label("通知", "A notice."),
+        "DECISION": Label("决定", "A decision."),
+        "ORDER": Label("命令", "An order."),
+        "BILL": Label("议案", "A bill to the people's congress."),
+        "LETTER": Label("函", "A letter, e.g. to a non-subordinate organ."),
+        "MINUTES": Label("会议纪要", "Meeting minutes."),
+        "REPLY": Label("批复", "A reply to a request."),
+        "CONTRACT": Label("合同及法律文书", "A contract or legal instrument."),
+    },
+    "Direction": {
+        "UPWARD_CITY": Label("报市", "Upward, to the city."),
+        "UPWARD_PARTY_COMMITTEE": Label("报县委", "Upward, to the county party committee."),
+        "UPWARD_NPC": Label("报县人大", "To the county people's congress."),
+        "UPWARD_CPPCC": Label("报县政协", "To the county CPPCC."),
+        "DOWNWARD": Label("下行", "Downward, to subordinate organs."),
+        "NON_SUBORDINATE": Label("平行（不相隶属机关）", "To organs that are not subordinate."),
+    },
+    "MeetingKind": {
+        "NONE": Label("无", "Not minutes of a meeting."),
+        "PLENARY": Label("县政府全体会议", "The county government's plenary meeting."),
+        "STANDING": Label("县政府常务会议", "The county government's standing meeting."),
+        "MAGISTRATE_OFFICE": Label("县长办公会议", "The magistrate's office meeting."),
+        "TOPICAL": Label("专题会议", "A topical meeting."),
+        "PARTY_GROUP": Label("党组会议", "The government's party group meeting."),
+    },
+    "DocumentFlag": {
+        "NORMATIVE": Label("规范性文件", "A normative document: needs the legality review."),
+        "PERSONNEL": Label("人事任免", "Personnel appointments or removals."),
+        "SANCTION": Label("行政处分", "An administrative sanction."),
+        "VEHICLES": Label("公务车辆编制", "Official vehicles."),
+        "FISCAL_FUNDS": Label("财政性项目资金", "Fiscal project funds."),
+        "MAJOR": Label("重大事项", "A major or county-wide matter."),
+        "URGENT": Label("急件", "Urgent."),
+        "MEETING_DECIDED": Label("会议已议定", "Already decided at a meeting."),
+        "CHAIRED_BY_VM": Label("副县长主持会议", "For minutes: the meeting was chaired by a vice magistrate."),
+    },
+    "Classification": {
+        "NONE": Label("非密", "Not classified."),
+        "SECRET": Label("秘密", "Secret: seen only by those on its chain and the government office."),
+        "CONFIDENTIAL": Label("机密", "Confidential: seen only by those on its chain and the government office."),
+        "TOP_SECRET": Label("绝密", "Top secret: seen only by those on its chain and the government office."),
+    },
+    "DocumentState": {
+        "DRAFT": Label("草稿", "Being drafted; not yet submitted."),
+        "IN_PROGRESS": Label("办理中", "Submitted; on its approval chain."),
+        "RETURNED": Label("已退回", "Sent back to the drafter, who may edit and submit it again."),
+        "SIGNED": Label("已签发", "Signed; the chain is done."),
+    },
+    "StepState": {
+        "WAITING": Label("未到达", "Earlier steps are not done yet."),
+        "ACTIVE": Label("办理中", "Waiting for its assignees now."),
+        "DONE": Label("已完成", "Completed."),
+    },
+    "AssignmentState": {
+        "WAITING": Label("待办", "Not acted on yet."),
+        "APPROVED": Label("已同意", "Approved (reviewed or co-signed)."),
+        "DISSENTED": Label("有不同意见", "Co-signed or reviewed with a dissent."),
+        "SIGNED": Label("已签发", "Signed."),
+        "NOT_NEEDED": Label("无需办理", "Another assignee of the signing step signed."),
+        "DEEMED_NO_OBJECTION": Label("视为无不同意见", "No reply after the reminder lapsed too; never a signature."),
+    },
+    "StepAction": {
+        "OFFICE_REVIEW": Label("办公室审核", "The government office's review (核稿)."),
+        "LEGAL_REVIEW": Label("合法性审查", "The legality review of a normative document."),
+        "CO_SIGN": Label("会签", "Co-signature by the co-sponsoring departments."),
+        "CO_REVIEW": Label("会审", "Review by each vice magistrate whose portfolio the document touches."),
+        "REVIEW": Label("审核", "A leader's review before signing."),
+        "SIGN": Label("签发", "Signing."),
+        "URGENT_SIGN": Label("代签（急件）", "Signing on the signer's oral consent, the document being urgent."),
+        "COUNTERSIGN": Label("补签", "The signer's countersignature after an urgent signing."),
+    },
+    "ChainRole": {
+        "MAGISTRATE": Label("县长", "The magistrate."),
+        "EXECUTIVE_VM": Label("常务副县长", "The executive vice magistrate."),
+        "VM_IN_CHARGE": Label("分管副县长", "The vice magistrate in charge of the lead department."),
+        "VMS_INVOLVED": Label("相关副县长", "Each vice magistrate whose portfolio the document touches."),
+        "OFFICE_DIRECTOR": Label("办公室主任", "The director of the county government office."),
+        "OFFICE_REVIEWER": Label("办公室核稿", "The government office's review, done by its director."),
+        "LEGAL_OFFICE": Label("司法局", "The justice bureau's principal (legality review)."),
+        "CO_SPONSOR": Label("协办单位", "Each co-sponsoring department's principal."),
+        "UNIT_PRINCIPAL": Label("单位主要负责人", "The lead department's principal."),
+        "MEETING_CHAIR": Label("会议主持人", "Whoever chaired the meeting the minutes record."),
+    },
+    "ActionRoute": {
+        "DIRECT": Label("本人", "In person."),
+        "AB_PARTNER": Label("AB角代理", "As the AB partner."),
+        "PRESIDING": Label("主持工作", "As the executive vice magistrate presiding."),
+        "ENTRUSTED": Label("受托主持", "As the vice magistrate the magistrate entrusted."),
+        "NAMED": Label("指定代理", "As the acting person named in the absence report."),
+        "DEPUTY": Label("副职代理", "As the deputy designated by rank."),
+        "ESCALATED": Label("上报代理", "As the superior the work escalates to."),
+    },
+    "ErrorCode": {
+        "INVALID": Label("输入有误", "An input breaks a rule; the message says which."),
+        "NOT_FOUND": Label("不存在", "No such record, or not yours to see."),
+        "FORBIDDEN": Label("无权操作", "This account may not do this."),
+        "DUPLICATE": Label("重复", "Already taken, e.g. a staff code or username."),
+        "RETIRED": Label("已退休", "The official is retired on that day."),
+        "NOT_A_VICE_MAGISTRATE": Label("非副县长", "Only a vice magistrate can be given this."),
+        "ALREADY_PAIRED": Label("已有AB角", "The official already has an AB partner then."),
+        "POSITION_OCCUPIED": Label("职位已有人", "Someone holds that sole position then."),
+        "MAGISTRATE_REQUIRED": Label("须有县长", "The county has no magistrate for this."),
+        "PERIOD_INVALID": Label("时段有误", "The period ends before it starts, or does not fit."),
+        "ABSENCE_OVERLAP": Label("外出时间重叠", "Overlaps another absence of the same official."),
+        "ACTING_FOR_SELF": Label("不能代理自己", "An official cannot be their own acting person."),
+        "COVER_CYCLE": Label("代理循环", "The acting persons named would cover for each other in a circle."),
+        "DEPARTMENT_ALREADY_IN_PORTFOLIO": Label("部门已有分管领导", "Another vice magistrate is in charge of the "
+                                                                "department then."),
+        "ALREADY_ENDED": Label("已结束", "Already ended, retired or revoked."),
+        "INVALID_CREDENTIALS": Label("用户名或密码错误", "Wrong username or password, or a disabled account."),
+        "SUBMISSION_RULE": Label("不符合报送规定", "Breaks a submission rule, e.g. one matter per request."),
+        "UNROUTABLE": Label("无法确定流程", "No signing-table row or no office holder for a step."),
+        "WRONG_STATE": Label("状态不允许", "Not possible in the document's current state."),
+        "NOT_YOUR_TURN": Label("未轮到您", "Waits for someone else first."),
+        "NOT_ALLOWED_BY_TABLE": Label("签发权限不允许", "The county's signing table does not allow it."),
+        "OPINION_REQUIRED": Label("须填写意见", "Record a clear opinion, or the reasons of a dissent."),
+        "TOO_MANY_ATTEMPTS": Label("尝试次数过多", "Too many failed attempts; try again later."),
+        "TOO_LONG": Label("内容过长", "A text is longer than allowed."),
+        "WRONG_ID_TYPE": Label("编号类型不符", "An id of another type was given where the field expects one type."),
+        "WEAK_PASSWORD": Label("密码强度不足", "The password is too weak; the message says why."),
+        "WRONG_ID_TYPE": Label("编号类型不符", "The id is of another type than the field expects; the message names "
+                                         "both."),
+        "WEAK_PASSWORD": Label("密码不合要求", "The password breaks the password policy (at least 12 characters)."),
+    },
+    "ApiTokenScope": {
+        "READ": Label("只读", "May run queries and subscriptions; every mutation is refused."),
+        "READ_WRITE": Label("读写", "May do whatever its account may."),
+    },
+    "CalendarDaySource": {
+        "PACKAGE": Label("国家节假日", "From the national holiday calendar shipped with the service."),
+        "COUNTY": Label("本县设置", "Entered by the county's administrator."),
+    },
+    "InboxScope": {
+        "MINE": Label("我的待办", "Yours, and those of people you cover for now."),
+        "COUNTY": Label("全县待办", "Everything waiting in the county (the government office)."),
+    },
+    "InboxEventKind": {
+        "NEW_ITEM": Label("新待办", "Something new waits for you."),
+        "RETURNED": Label("退回", "A document came back to you."),
+        "WITHDRAWN": Label("撤回", "An item was taken back before you acted."),
+        "REMINDER": Label("催办", "The office's reminder: the step is overdue."),
+        "DEEMED_CONSENT": Label("视为同意", "No reply after the second lapse: deemed no objection."),
+    },
+    # Lists (schema/lists.py) and the document history's enums.
+    "OrderDirection": {
+        "ASC": Label("升序", "Smallest, earliest or first in the collation first."),
+        "DESC": Label("降序", "Largest, latest or last in the collation first."),
+    },
+    "DocumentOrderField": {
+        "CREATED_AT": Label("拟稿时间", "When the draft was started."),
+        "TITLE": Label("标题", "The title, in the database's collation."),
+    },
+    "OfficialOrderField": {
+        "RANK": Label("排序", "The leaders' fixed order, 1 first when ascending."),
+        "NAME": Label("姓名", "The name, in the database's collation."),
+    },
+    "InboxOrderField": {
+        "RECEIVED": Label("收到时间", "When the step reached its assignees."),
+        "DUE_AT": Label("办理时限", "The step's due time; steps with no time limit come after every dated one "
+                                "when ascending."),
+    },
+    "DocumentEventKind": {
+        "SUBMITTED": Label("报送", "The drafter submitted the document into the flow."),
+        "APPROVED": Label("同意", "An assignee approved their step."),
+        "DISSENTED": Label("不同意见", "An assignee recorded a dissent, with reasons."),
+        "SIGNED": Label("签发", "The signer signed."),
+        "SIGNED_ON_ORAL_CONSENT": Label("口头同意签发", "Issued urgently on the signer's oral consent; they "
+                                                  "countersign later."),
+        "ISSUED": Label("印发", "The document was issued."),
+        "RETURNED": Label("退回", "Sent back to an earlier step or to the drafter."),
+        "WITHDRAWN": Label("撤回", "An action was taken back before the next person acted."),
+        "REASSIGNED": Label("改派", "A waiting assignment moved to someone else."),
+        "REMINDED": Label("催办", "The office reminded an assignee: the step is overdue."),
+        "REMINDED_AGAIN": Label("再次催办", "Still overdue after the reminder: reminded again."),
+        "DEEMED_NO_OBJECTION": Label("视为无不同意见", "No reply after the second lapse: deemed no objection, "
+                                                   "never a signature."),
+    },
+    "DeadlineCountedFrom": {
+        "ACTIVATION": Label("送达之日起", "From when the step reached the person."),
+        "SUBMISSION": Label("报送之日起", "From when the document entered the flow."),
+        "MEETING": Label("会前", "So many working days before the standing meeting."),
+    },
+    "DeadlineSecondLapse": {
+        "REMIND_AGAIN": Label("再次催办", "The office reminds again."),
+        "DEEMED_NO_OBJECTION": Label("视为无不同意见", "Deemed no objection, recorded as such, never as a signature."),
+    },
+}
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+def labelled_enum(cls: type[E], *, name: str, description: str) -> type[E]:
+    """``strawberry.enum``, each value described from the table: English first, the label beside it."""
+    strawberry.enum(cls, name=name, description=description)
+    labels = ENUM_LABELS.get(name, {})
+    for value in cls.__strawberry_definition__.values:
+        if value.name in labels and not value.description:
+            value.description = f"{labels[value.name].description} {labels[value.name].label}"
+    return cls
