@@ -13,7 +13,7 @@ resubmitted ones (a second round beside the first) and signed ones — with thei
 assignments, document events and the county's hash-chained audit trail (``services.audit.event_hash``).
 
 Chains are planned with the app's own code (``domain.chains.plan_chain``/``staff_chain`` over the
-county's ``SigningTable``, staffed by ``services.documents._holders_for``), due times with the
+county's ``SigningTable``, staffed by ``services.documents.holders_for``), due times with the
 rule set's deadline table and the working calendar, as ``services.deadlines.start_clock`` does.
 Active steps are dated so that none is overdue when generated: the server's deadline sweeper,
 which runs at start-up, finds nothing to do (it starts finding lapses a working day or two later —
@@ -69,7 +69,7 @@ from policies.deadlines import deadline_rules
 from policies.signing import SigningTable, read_table_file
 from services.audit import GENESIS, _canonical, event_hash
 from services.calendar import unknown_year
-from services.documents import VERDICTS, OfficeHolders, Verdict, _holders_for, facts_of
+from services.documents import VERDICTS, OfficeHolders, Verdict, holders_for, facts_of
 
 UTC = dt.timezone.utc
 HERE = Path(__file__).parent
@@ -528,7 +528,7 @@ class CountyBuilder:
             if plan is None:
                 return None
             document.facts = facts
-            document.staffed = staff_chain(plan, _holders_for(document, co_sponsors, offices))
+            document.staffed = staff_chain(plan, holders_for(document, co_sponsors, offices))
         except (DomainError, UnstaffedRole):
             return None
         return document

@@ -35,11 +35,20 @@ from domain.documents import (
     DocumentState,
     Genre,
     Issuer,
-    Meeting,
+    Meeting as DocumentMeeting,
     Route,
     StepState,
 )
 from domain.accounts import ApiTokenScope
+from domain.meetings import (
+    AttendanceStatus,
+    AttendeeKind,
+    BodyKind,
+    ItemState,
+    MeetingState,
+    Outcome,
+    VoteChoice,
+)
 from domain.roster import AbsenceReason, AccountRole, DepartmentKind, Role, RuleSet
 
 # SQLite integer primary keys must be INTEGER (not BIGINT) to autoincrement.
@@ -301,7 +310,8 @@ class Document(Base):
     issuer: Mapped[Issuer] = mapped_column(_enum(Issuer, "document_issuer"))
     genre: Mapped[Genre] = mapped_column(_enum(Genre, "document_genre"))
     direction: Mapped[Direction] = mapped_column(_enum(Direction, "document_direction"))
-    meeting: Mapped[Meeting] = mapped_column(_enum(Meeting, "document_meeting"), default=Meeting.NONE)
+    meeting: Mapped[DocumentMeeting] = mapped_column(_enum(DocumentMeeting, "document_meeting"),
+                                                   default=DocumentMeeting.NONE)
     flags: Mapped[list] = mapped_column(JSON, default=list)
     # Copied out of ``flags`` so the inbox can filter on it with an index on both engines.
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -514,3 +524,101 @@ class InstructionRelay(Base):
     to_official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
     instruction: Mapped[str] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MeetingBody(Base):
+    """A county's meeting body (全体会议, 常务会议, 党组会议…), copied from its rule set's policies/meetings table."""
+
+    __tablename__ = "meeting_bodies"
+    __table_args__ = (UniqueConstraint("county_id", "name", name="uq_meeting_body_name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    kind: Mapped[BodyKind] = mapped_column(_enum(BodyKind, "meeting_body_kind"))
+    name: Mapped[str] = mapped_column(String(100))
+    # The spec's other columns (policies.meetings.BodySpec), as the table file spells them.
+    rules: Mapped[dict] = mapped_column(JSON)
+
+
+class Meeting(Base):
+    """One meeting of a body, numbered per body and year without gaps ("2026年第12次县政府常务会议")."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (UniqueConstraint("body_id", "year", "seq", name="uq_meeting_number"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("meeting_bodies.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    scheduled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    place: Mapped[str] = mapped_column(String(200))
+    chair_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
+    entrusted_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    ad_hoc_approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    state: Mapped[MeetingState] = mapped_column(_enum(MeetingState, "meeting_state"))
+    notice_sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class MeetingAttendance(Base):
+    """A person at a meeting: a member (listed when it is scheduled), a substitute, an AB partner or 列席."""
+
+    __tablename__ = "meeting_attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "official_id", name="uq_meeting_attendee"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
+    kind: Mapped[AttendeeKind] = mapped_column(_enum(AttendeeKind, "attendee_kind"))
+    status: Mapped[AttendanceStatus] = mapped_column(_enum(AttendanceStatus, "attendance_status"))
+    # For a substitute or an AB partner: the absent member they attend for.
+    for_official_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+
+
+class AgendaItem(Base):
+    """An item (议题) a meeting takes up; minimal for now: enough to check quorum and count votes."""
+
+    __tablename__ = "agenda_items"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    is_personnel: Mapped[bool] = mapped_column(Boolean, default=False)
+    member_in_charge_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    state: Mapped[ItemState] = mapped_column(_enum(ItemState, "agenda_item_state"))
+    # Computed when the item is decided (never typed); the chair's words in chair-decides bodies.
+    outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome, "agenda_item_outcome"), nullable=True)
+    conclusion: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class MeetingVote(Base):
+    """A member's named vote on an item (细则 §6(五)); one per member and item."""
+
+    __tablename__ = "meeting_votes"
+    __table_args__ = (UniqueConstraint("item_id", "official_id", name="uq_meeting_vote"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id"), index=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
+    choice: Mapped[VoteChoice] = mapped_column(_enum(VoteChoice, "vote_choice"))
+    cast_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class WrittenOpinion(Base):
+    """An absent member's written view on an item: shown and used for deferral, never a vote (细则 §6(四)(五))."""
+
+    __tablename__ = "written_opinions"
+    __table_args__ = (UniqueConstraint("item_id", "official_id", name="uq_written_opinion"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id"), index=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
+    stance: Mapped[VoteChoice] = mapped_column(_enum(VoteChoice, "written_opinion_stance"))
+    text: Mapped[str] = mapped_column(Text)

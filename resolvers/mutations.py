@@ -51,12 +51,6 @@ async def _writable_county(session: AsyncSession, ctx: Context, county_id: relay
     return chosen
 
 
-def _token_info(row: models.ApiToken) -> m.ApiTokenInfo:
-    return m.ApiTokenInfo(id=relay.GlobalID("ApiToken", str(row.id)), name=row.name, prefix=row.prefix,
-                          created_at=row.created_at, revoked_at=row.revoked_at, expires_at=row.expires_at,
-                          scope=row.scope)
-
-
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="Sign in; the only operation open to anonymous callers.")
@@ -337,7 +331,7 @@ class Mutation:
             token, row = await auth.create_api_token(session, account_id=account.id, name=input.name,
                                                      expires_in_days=input.expires_in_days, scope=input.scope,
                                                      actor=ctx.actor)
-            return m.ApiTokenCreated(token=token, api_token=_token_info(row))
+            return m.ApiTokenCreated(token=token, api_token=m.ApiToken.from_row(row))
 
         return await _mutate(ctx, change)
 
@@ -351,6 +345,6 @@ class Mutation:
             account = await session.get(models.Account, token.account_id)
             ctx.require(account.county_id, "token", "manage", field="id")
             row = await auth.revoke_api_token(session, token_id=token.id, actor=ctx.actor)
-            return m.ApiTokenPayload(api_token=_token_info(row))
+            return m.ApiTokenPayload(api_token=m.ApiToken.from_row(row))
 
         return await _mutate(ctx, change)

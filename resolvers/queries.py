@@ -22,6 +22,7 @@ from schema.types import (
     AbPair,
     Absence,
     Account,
+    ApiToken,
     Connection,
     County,
     CountyArg,
@@ -40,7 +41,7 @@ from services import cover as cover_service
 # Every type with a global id, by the type name the id carries.
 _NODE_TYPES = {t.__strawberry_definition__.name: t for t in (
     County, Department, Official, Position, AbPair, Absence, Entrustment, Account, Document, ChainStep,
-    StepAssignment, Circulation, SigningRuleRow)}
+    StepAssignment, Circulation, SigningRuleRow, ApiToken)}
 MAX_NODES = 100
 
 

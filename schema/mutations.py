@@ -15,12 +15,12 @@ from strawberry import relay
 from domain.accounts import DEFAULT_API_TOKEN_DAYS, MAX_API_TOKEN_DAYS, ApiTokenScope
 from domain.errors import ErrorCode
 from schema.labels import labelled_enum
-from schema.labels import labelled_enum
 from schema.types import (
     AbPair,
     Absence,
     AbsenceReasonEnum,
     Account,
+    ApiToken,
     County,
     Department,
     DepartmentKindEnum,
@@ -95,31 +95,15 @@ class EntrustmentPayload:
     entrustment: Entrustment = strawberry.field(description="The entrustment as it now stands.")
 
 
-labelled_enum(ApiTokenScope, name="ApiTokenScope", description="What a request signed in with an API token may do.")
-
-
-@strawberry.type(description="An API token, without its secret.")
-class ApiTokenInfo:
-    id: relay.GlobalID = strawberry.field(description="The token's global id, e.g. to revoke it.")
-    name: str = strawberry.field(description="What uses the token.")
-    prefix: str = strawberry.field(description="The token's first characters, to recognise it in lists.")
-    created_at: dt.datetime = strawberry.field(description="When it was created.")
-    revoked_at: dt.datetime | None = strawberry.field(description="When it was revoked; null while it works.")
-    expires_at: dt.datetime | None = strawberry.field(
-        description="From then on it is refused with TOKEN_EXPIRED; null: never (tokens made before expiry "
-                    "existed).")
-    scope: ApiTokenScope = strawberry.field(description="READ: mutations are refused with FORBIDDEN.")
-
-
 @strawberry.type(description="A new API token, with its secret shown this once.")
 class ApiTokenCreated:
     token: str = strawberry.field(description="Shown this once; only a digest is stored.")
-    api_token: ApiTokenInfo = strawberry.field(description="The token's record.")
+    api_token: ApiToken = strawberry.field(description="The token's record.")
 
 
 @strawberry.type(description="The API token after the change.")
 class ApiTokenPayload:
-    api_token: ApiTokenInfo = strawberry.field(description="The token's record as it now stands.")
+    api_token: ApiToken = strawberry.field(description="The token's record as it now stands.")
 
 
 def _result(payload: type, name: str):
@@ -279,4 +263,4 @@ class CreateApiTokenInput:
 
 @strawberry.input(description="An API token to revoke.")
 class RevokeApiTokenInput:
-    id: relay.GlobalID = strawberry.field(description="The token (ApiTokenInfo.id).")
+    id: relay.GlobalID = strawberry.field(description="The token (ApiToken.id).")

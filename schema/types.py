@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from db import models
 from domain import cover as cover_rules
+from domain.accounts import ApiTokenScope
 from domain.roster import AbsenceReason, AccountRole, DepartmentKind, Role, RuleSet, local_date
 from schema.labels import labelled_enum
 from schema.validation import row_id
@@ -394,3 +395,42 @@ class Account(relay.Node):
         if self.official_id is None:
             return None
         return Official.from_row(await info.context.loaders.official.load(self.official_id))
+
+
+labelled_enum(ApiTokenScope, name="ApiTokenScope", description="What a request signed in with an API token may do.")
+
+
+@strawberry.type(description="An API token 接口令牌 for admin scripts, without its secret.")
+class ApiToken(relay.Node):
+    id: relay.NodeID[int]
+    name: str = strawberry.field(description="What uses the token.")
+    prefix: str = strawberry.field(description="The token's first characters, to recognise it in lists.")
+    created_at: dt.datetime = strawberry.field(description="When it was created.")
+    revoked_at: dt.datetime | None = strawberry.field(description="When it was revoked; null while it works.")
+    expires_at: dt.datetime | None = strawberry.field(
+        description="From then on it is refused with TOKEN_EXPIRED; null: never (tokens made before expiry "
+                    "existed).")
+    scope: ApiTokenScope = strawberry.field(description="READ: mutations are refused with FORBIDDEN.")
+    account_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: models.ApiToken) -> ApiToken:
+        return cls(id=row.id, name=row.name, prefix=row.prefix, created_at=row.created_at,
+                   revoked_at=row.revoked_at, expires_at=row.expires_at, scope=row.scope, account_id=row.account_id)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False):
+        """Your own account's tokens, or those of accounts whose tokens you manage; None for any other."""
+        ctx = info.context
+        me = ctx.require_principal().account_id
+        ids = [row_id(i) for i in node_ids]
+        tokens = [t for t in await ctx.loaders.rows(models.ApiToken).load_many([i for i in ids if i is not None])
+                  if t is not None]
+        owners = {a.id: a for a in await ctx.loaders.rows(models.Account).load_many([t.account_id for t in tokens])}
+        found = {t.id: t for t in tokens
+                 if t.account_id == me or ctx.allows(owners[t.account_id].county_id, "token", "manage")}
+        return [cls.from_row(found[i]) if i in found else None for i in ids]
+
+    @strawberry.field(description="The account the token signs in as.")
+    async def account(self, info: Info) -> Account:
+        return Account.from_row(await info.context.loaders.rows(models.Account).load(self.account_id))

@@ -167,7 +167,7 @@ async def office_staff(session, county_id: int, on: dt.date) -> set[int]:
     return set(rows.scalars())
 
 
-def _holders_for(document: Document, co_sponsors: list[int], offices: OfficeHolders):
+def holders_for(document: Document, co_sponsors: list[int], offices: OfficeHolders):
     departments = [d for d in [document.lead_department_id, *co_sponsors] if d is not None]
 
     def holders(role: ChainRole) -> list[int]:
@@ -224,7 +224,7 @@ async def plan_for(session, *, document: Document, tables: SigningTables, at: dt
     table = await tables.table_for(session, document.county_id)
     try:
         plan = plan_chain(facts_of(document, co_sponsors, offices), table.decide)
-        return staff_chain(plan, _holders_for(document, co_sponsors, offices))
+        return staff_chain(plan, holders_for(document, co_sponsors, offices))
     except NoSigningRule as error:
         raise DomainError(ErrorCode.UNROUTABLE, str(error), field="genre") from None
     except UnstaffedRole as error:
@@ -565,7 +565,7 @@ async def urgent_sign(session: AsyncSession, *, document_id: int, official_id: i
     co_sponsors = await co_sponsors_of(session, document.id)
     facts = facts_of(document, co_sponsors, offices)
     table = await tables.table_for(session, document.county_id)
-    roles = [role for role in ChainRole if official_id in _holders_for(document, co_sponsors, offices)(role)]
+    roles = [role for role in ChainRole if official_id in holders_for(document, co_sponsors, offices)(role)]
     decision = next((d for role in roles
                      if (d := table.decide(facts, Route.DIRECT, Action.URGENT_SIGN, role)).allowed), None)
     if decision is None:

@@ -45,7 +45,7 @@ async def hand_over_retired_work(session: AsyncSession, *, county_id: int, at: d
     for assignment_id, document_id, name, retired_on in waiting:
         document = await documents.lock_document(session, document_id)
         assignment = await session.get(StepAssignment, assignment_id)
-        holders = documents._holders_for(document, await documents.co_sponsors_of(session, document.id), offices)
+        holders = documents.holders_for(document, await documents.co_sponsors_of(session, document.id), offices)
         on_step = set((await session.execute(
             select(StepAssignment.assignee_id).where(StepAssignment.step_id == assignment.step_id))).scalars())
         successor = next((h for h in holders(assignment.role) if h not in on_step), None)

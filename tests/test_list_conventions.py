@@ -14,7 +14,7 @@ from strawberry.relay import to_base64
 from db.models import Account, ChainStep, Document, SigningRule, StepAssignment
 from domain.documents import Classification, Direction, Flag, Genre, Issuer
 from domain.roster import AbsenceReason
-from services import circulation, documents, roster
+from services import auth, circulation, documents, roster
 from services.signing_rules import SigningTables
 from tests.county import PASSWORD, SYSTEM, County, build_county, submit_notices
 
@@ -347,7 +347,8 @@ async def records(sessions) -> Records:
                                                       actor=SYSTEM)
         account = await session.scalar(select(Account.id).where(Account.username == county.account("EVM")))
         rule = await session.scalar(select(SigningRule.id).where(SigningRule.county_id == county.id).limit(1))
-        return {"County": county.gid, "Department": county.department("财政局"), "Official": county.official("VM1"),
+        _, api_token = await auth.create_api_token(session, account_id=account, name="通讯录同步", actor=SYSTEM)
+        return {"ApiToken": gid("ApiToken", api_token.id), "County": county.gid, "Department": county.department("财政局"), "Official": county.official("VM1"),
                 "Position": county.position("FIN"), "AbPair": gid("AbPair", county.ab_pairs["VM2-VM3"]),
                 "Absence": gid("Absence", absence.id), "Entrustment": gid("Entrustment", entrustment.id),
                 "Account": gid("Account", account), "SigningRule": gid("SigningRule", rule)}
@@ -357,8 +358,11 @@ async def records(sessions) -> Records:
         foreign = {**await roster_records(session, there), **await _one_of_each(session, there, tables, reader="EVM")}
         # A secret notice EVM has no step on, a classified circulation he does not read, another's account.
         hidden = await _one_of_each(session, here, tables, reader="MAG", classification=Classification.SECRET)
-        hidden["Account"] = gid("Account", await session.scalar(
-            select(Account.id).where(Account.username == here.account("MAG"))))
+        magistrates_account = await session.scalar(select(Account.id).where(Account.username == here.account("MAG")))
+        hidden["Account"] = gid("Account", magistrates_account)
+        _, magistrates_token = await auth.create_api_token(session, account_id=magistrates_account, name="手机",
+                                                           actor=SYSTEM)
+        hidden["ApiToken"] = gid("ApiToken", magistrates_token.id)
     return Records(county=here, visible=visible, foreign=foreign, hidden=hidden)
 
 
@@ -402,6 +406,9 @@ async def test_the_office_reads_the_hidden_records_and_an_administrator_the_acco
     accounts = (await api.ok(NODES, {"ids": [records.hidden["Account"], records.foreign["Account"]]},
                              token=admin))["nodes"]
     assert accounts == [{"__typename": "Account", "id": records.hidden["Account"]}, None]
+    tokens = (await api.ok(NODES, {"ids": [records.hidden["ApiToken"], records.foreign["ApiToken"]]},
+                           token=admin))["nodes"]
+    assert tokens == [{"__typename": "ApiToken", "id": records.hidden["ApiToken"]}, None]
 
 
 # ---------------------------------------------------------------- enums where the values are a fixed set
