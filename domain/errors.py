@@ -28,6 +28,13 @@ class ErrorCode(str, enum.Enum):
     NOT_YOUR_TURN = "not_your_turn"
     NOT_ALLOWED_BY_TABLE = "not_allowed_by_table"
     OPINION_REQUIRED = "opinion_required"
+    # Meetings
+    QUORUM_NOT_MET = "quorum_not_met"
+    NOT_A_MEMBER = "not_a_member"
+    NOT_PRESENT = "not_present"
+    ALREADY_VOTED = "already_voted"
+    DECISION_MODE = "decision_mode"
+    NOT_CLOSE = "not_close"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
     TOO_LONG = "too_long"
     # Ids and accounts

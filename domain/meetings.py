@@ -60,6 +60,7 @@ class AttendanceStatus(str, enum.Enum):
 
 
 class ItemState(str, enum.Enum):
+    LISTED = "listed"
     OPEN = "open"
     VOTING = "voting"
     DECIDED = "decided"

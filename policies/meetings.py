@@ -105,3 +105,30 @@ def read_bodies(rule_set: RuleSet) -> tuple[BodySpec, ...]:
 
 
 SPEC_FIELDS = tuple(f.name for f in fields(BodySpec))
+
+
+def stored_rules(spec: BodySpec) -> dict:
+    """The spec's columns other than kind and name, as a county's ``meeting_bodies.rules`` stores them."""
+    values = {}
+    for name in SPEC_FIELDS:
+        value = getattr(spec, name)
+        if name in ("kind", "name"):
+            continue
+        if isinstance(value, tuple):
+            value = [getattr(v, "value", v) for v in value]
+        values[name] = getattr(value, "value", value)
+    return values
+
+
+def spec_from(kind: str, name: str, rules: dict) -> BodySpec:
+    """A stored body back as a spec (the inverse of ``stored_rules``)."""
+    return BodySpec(
+        kind=BodyKind(kind), name=name, members=tuple(MemberRole(r) for r in rules["members"]),
+        attendees=tuple(rules["attendees"]), chair_role=MemberRole(rules["chair_role"]),
+        entrusted_chair_roles=tuple(MemberRole(r) for r in rules["entrusted_chair_roles"]),
+        decision_mode=DecisionMode(rules["decision_mode"]), quorum=rules["quorum"],
+        personnel_quorum=rules["personnel_quorum"], member_in_charge_must_attend=rules["member_in_charge_must_attend"],
+        pass_rule=rules["pass_rule"], deferral_margin=rules["deferral_margin"],
+        notice_lead_days=rules["notice_lead_days"], minutes_series=rules["minutes_series"],
+        ab_partner_counts=rules["ab_partner_counts"], article=rules["article"],
+    )

@@ -34,6 +34,9 @@ _NOUN = {
     models.Document: "document",
     models.StepAssignment: "assignment",
     models.Circulation: "circulation",
+    models.MeetingBody: "meeting body",
+    models.Meeting: "meeting",
+    models.AgendaItem: "agenda item",
 }
 
 

@@ -185,6 +185,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     from resolvers.documents import DocumentMutations, DocumentQueries
     from resolvers.governance import GovernanceMutations, GovernanceQueries
     from resolvers.labels import LabelQueries
+    from resolvers.meetings import MeetingMutations, MeetingQueries
     from resolvers.mutations import Mutation
     from resolvers.queries import Query
     from resolvers.subscriptions import Subscription, SubscriptionsOverSockets
@@ -215,11 +216,11 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=_root("Query", "Reads. Every field needs a signed-in caller ('Authorization: Bearer <token>') and "
                              "reads the counties that caller may read.",
                     (Query, DocumentQueries, CirculationQueries, GovernanceQueries, CalendarQueries, AccountQueries,
-                     LabelQueries)),
+                     LabelQueries, MeetingQueries)),
         mutation=_root("Mutation", "Changes. Each runs in one audited transaction and returns its payload, or a "
                                    "MutationError when it changed nothing; only login is open to anonymous callers.",
                        (Mutation, DocumentMutations, CirculationMutations, GovernanceMutations, CalendarMutations,
-                        AccountMutations)),
+                        AccountMutations, MeetingMutations)),
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.debug),

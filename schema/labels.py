@@ -198,6 +198,14 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "NOT_YOUR_TURN": Label("未轮到您", "Waits for someone else first."),
         "NOT_ALLOWED_BY_TABLE": Label("签发权限不允许", "The county's signing table does not allow it."),
         "OPINION_REQUIRED": Label("须填写意见", "Record a clear opinion, or the reasons of a dissent."),
+        "QUORUM_NOT_MET": Label("到会人数不足", "Too few members present for the item; the message names the rule."),
+        "NOT_A_MEMBER": Label("非会议组成人员", "Only the body's members may do this, e.g. vote."),
+        "NOT_PRESENT": Label("未到会", "The member is not recorded present; an absent member gives a written "
+                                      "opinion instead."),
+        "ALREADY_VOTED": Label("已表决", "The member has voted on the item already."),
+        "DECISION_MODE": Label("议事方式不符", "The body decides the other way: by the chair's conclusion, or by a "
+                                            "named vote."),
+        "NOT_CLOSE": Label("表决意见不接近", "Only a close vote may be deferred to the next meeting."),
         "TOO_MANY_ATTEMPTS": Label("尝试次数过多", "Too many failed attempts; try again later."),
         "TOO_LONG": Label("内容过长", "A text is longer than allowed."),
         "WRONG_ID_TYPE": Label("编号类型不符", "An id of another type was given where the field expects one type."),
@@ -267,6 +275,61 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
     "DeadlineSecondLapse": {
         "REMIND_AGAIN": Label("再次催办", "The office reminds again."),
         "DEEMED_NO_OBJECTION": Label("视为无不同意见", "Deemed no objection, recorded as such, never as a signature."),
+    },
+    "MeetingBodyKind": {
+        "PLENARY": Label("县政府全体会议", "The plenary meeting of the county government."),
+        "STANDING": Label("县政府常务会议", "The standing meeting of the county government."),
+        "MAGISTRATE_OFFICE": Label("县长办公会议", "The magistrate's office meeting."),
+        "TOPICAL": Label("专题会议", "A topical meeting, held by a vice magistrate."),
+        "PARTY_GROUP": Label("党组会议", "The government party group's meeting, which votes by name (002)."),
+    },
+    "MeetingMemberRole": {
+        "MAGISTRATE": Label("县长", "The magistrate."),
+        "EXECUTIVE_VICE_MAGISTRATE": Label("常务副县长", "The executive vice magistrate."),
+        "VICE_MAGISTRATE": Label("副县长", "Every vice magistrate, the executive one included."),
+        "OFFICE_DIRECTOR": Label("县政府办公室主任", "The director of the government office."),
+        "DEPARTMENT_PRINCIPAL": Label("部门主要负责人", "The principal of each government department (not townships)."),
+    },
+    "DecisionMode": {
+        "CHAIR_DECIDES": Label("行政首长负责制", "The chair's conclusion is the decision (县长负责制)."),
+        "NAMED_VOTE": Label("记名表决", "Members vote by name, item by item; the result is computed."),
+    },
+    "MeetingState": {
+        "PLANNED": Label("已安排", "Scheduled; no notice sent yet."),
+        "NOTICE_SENT": Label("已通知", "The notice has gone to the members."),
+        "IN_SESSION": Label("进行中", "The meeting is sitting."),
+        "CLOSED": Label("已结束", "The meeting has ended."),
+        "CANCELLED": Label("已取消", "Called off."),
+    },
+    "AttendeeKind": {
+        "MEMBER": Label("组成人员", "A member of the body."),
+        "SUBSTITUTE": Label("代会人员", "Sent for an absent member; never counts toward quorum."),
+        "AB_PARTNER": Label("AB角", "The AB partner attending for an absent vice magistrate; counts toward quorum "
+                                  "only where the body says so."),
+        "ATTENDING": Label("列席人员", "Attends without a vote; never counts toward quorum."),
+    },
+    "AttendanceStatus": {
+        "EXPECTED": Label("待登记", "Not recorded yet."),
+        "PRESENT": Label("出席", "Present."),
+        "ON_LEAVE": Label("请假", "On leave granted for the meeting."),
+        "ABSENT": Label("缺席", "Absent."),
+    },
+    "AgendaItemState": {
+        "LISTED": Label("已列入", "On the meeting's agenda, not yet taken up."),
+        "OPEN": Label("审议中", "Taken up: being discussed."),
+        "VOTING": Label("表决中", "Put to a named vote."),
+        "DECIDED": Label("已决定", "Decided: a computed vote result or the chair's conclusion."),
+        "DEFERRED": Label("暂缓表决", "A close vote held over to the body's next meeting."),
+    },
+    "VoteChoice": {
+        "FOR": Label("赞成", "For."),
+        "AGAINST": Label("反对", "Against."),
+        "ABSTAIN": Label("弃权", "Abstains."),
+    },
+    "AgendaItemOutcome": {
+        "PASSED": Label("通过", "FOR was more than the pass share of the members who should attend."),
+        "NOT_PASSED": Label("未通过", "FOR fell short of the pass share of the members who should attend."),
+        "CHAIR_CONCLUDED": Label("主持人作出结论", "Concluded by the chair in a chair-decides body."),
     },
 }
 

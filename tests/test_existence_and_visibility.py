@@ -24,7 +24,7 @@ from db.models import Account, AuditEvent, Base, SigningRule, StepAssignment
 from domain.documents import Classification, Direction, Genre, Issuer
 from domain.roster import AbsenceReason
 from schema import build_schema
-from services import auth, circulation, documents, roster
+from services import auth, circulation, documents, meetings, roster
 from services.signing_rules import SigningTables
 from tests.api import Api
 from tests.county import PASSWORD, SYSTEM, County, build_county, create_system_admin
@@ -52,6 +52,9 @@ class World:
     in_flow: str  # a Yanjin notice waiting for the office director's review: everyone in Yanjin sees it
     waiting: str  # its waiting assignment
     fin_draft: str  # a draft the finance bureau's principal is writing
+    body: str  # a Yanjin meeting body
+    meeting: str  # a planned Yanjin meeting its magistrate chairs
+    item: str  # an item listed for it
     api: Api | None = None
     sessions: object = None
     tokens: dict[str, str] = field(default_factory=dict)
@@ -127,6 +130,18 @@ async def _build_world(sessions) -> World:
         _, their_token = await auth.create_api_token(session, account_id=their_admin, name="lulong sync",
                                                      actor=SYSTEM)
         their_rule = await session.scalar(select(SigningRule.id).where(SigningRule.county_id == there.id).limit(1))
+        their_body = (await meetings.bodies_of(session, county_id=there.id))[0]
+        their_meeting = await meetings.schedule(
+            session, body=their_body, scheduled_at=MONDAY_9AM, place="会议室", chair_id=there.officials["MAG"],
+            entrusted_by_id=None, ad_hoc_approved_by_id=None, actor=SYSTEM)
+        their_item = await meetings.add_item(session, meeting=their_meeting, title="议题", is_personnel=False,
+                                             member_in_charge_id=None, actor=SYSTEM)
+        here_body = (await meetings.bodies_of(session, county_id=here.id))[0]
+        here_meeting = await meetings.schedule(
+            session, body=here_body, scheduled_at=MONDAY_9AM, place="会议室", chair_id=here.officials["MAG"],
+            entrusted_by_id=None, ad_hoc_approved_by_id=None, actor=SYSTEM)
+        here_item = await meetings.add_item(session, meeting=here_meeting, title="议题", is_personnel=False,
+                                            member_in_charge_id=None, actor=SYSTEM)
 
         # Yanjin's hidden records: a secret notice on which the finance bureau has no step, a classified
         # circulation it does not read, the system administrator's account and token.
@@ -150,6 +165,8 @@ async def _build_world(sessions) -> World:
                 "SigningRule": gid("SigningRule", their_rule), "Document": gid("Document", their_document),
                 "StepAssignment": gid("StepAssignment", await _waiting_assignment(session, their_document)),
                 "Circulation": gid("Circulation", their_circulation.id),
+                "MeetingBody": gid("MeetingBody", their_body.id), "Meeting": gid("Meeting", their_meeting.id),
+                "AgendaItem": gid("AgendaItem", their_item.id),
             },
             hidden={
                 "Document": gid("Document", secret),
@@ -160,6 +177,9 @@ async def _build_world(sessions) -> World:
             in_flow=gid("Document", in_flow),
             waiting=gid("StepAssignment", await _waiting_assignment(session, in_flow)),
             fin_draft=gid("Document", fin_draft),
+            body=gid("MeetingBody", here_body.id),
+            meeting=gid("Meeting", here_meeting.id),
+            item=gid("AgendaItem", here_item.id),
         )
 
 
@@ -208,6 +228,47 @@ def _draft_id(mutation, name, type_name, value):
         return Case(mutation, name, type_name, "FIN", lambda w, bad: _draft(**{name: value(bad)}))
     return Case(mutation, f"draft.{name}", type_name, "FIN",
                 lambda w, bad: {"documentId": w.fin_draft, "draft": _draft(**{name: value(bad)})})
+
+
+_BODY = {"kind": "PARTY_GROUP", "name": "县政府党组会议", "members": ["MAGISTRATE"], "chairRole": "MAGISTRATE",
+         "decisionMode": "NAMED_VOTE", "minutesSeries": "党组会议纪要", "article": "002 细则 §5"}
+
+
+def _meeting_cases() -> list[Case]:
+    """Meetings: the administrator runs them; ids of another county's body, meeting, item or official."""
+    schedule = {"scheduledAt": MONDAY_9AM.isoformat(), "place": "会议室"}
+    cases = [
+        _roster("addMeetingBody", "countyId", "County", lambda w, bad: {"body": _BODY, "countyId": bad}),
+        _roster("updateMeetingBody", "id", "MeetingBody", lambda w, bad: {"id": bad, "body": _BODY}),
+        _roster("scheduleMeeting", "bodyId", "MeetingBody", lambda w, bad: {
+            "bodyId": bad, "chairId": w.here.official("MAG"), **schedule}),
+        *(_roster("scheduleMeeting", name, "Official", lambda w, bad, name=name: {
+            "bodyId": w.body, "chairId": w.here.official("MAG"), **schedule, name: bad})
+          for name in ("chairId", "entrustedById", "adHocApprovedById")),
+        *(_roster(name, "meetingId", "Meeting", lambda w, bad: {"meetingId": bad})
+          for name in ("sendMeetingNotice", "openMeeting", "closeMeeting", "cancelMeeting")),
+        _roster("recordAttendance", "meetingId", "Meeting", lambda w, bad: {
+            "meetingId": bad, "officialId": w.here.official("MAG"), "status": "PRESENT"}),
+        _roster("recordAttendance", "officialId", "Official", lambda w, bad: {
+            "meetingId": w.meeting, "officialId": bad, "status": "PRESENT"}),
+        _roster("recordAttendance", "forOfficialId", "Official", lambda w, bad: {
+            "meetingId": w.meeting, "officialId": w.here.official("DDIR1"), "status": "PRESENT",
+            "kind": "SUBSTITUTE", "forOfficialId": bad}),
+        _roster("addAgendaItem", "meetingId", "Meeting", lambda w, bad: {"meetingId": bad, "title": "议题"}),
+        _roster("addAgendaItem", "memberInChargeId", "Official", lambda w, bad: {
+            "meetingId": w.meeting, "title": "议题", "memberInChargeId": bad}),
+        *(_roster(name, "itemId", "AgendaItem", lambda w, bad: {"itemId": bad})
+          for name in ("openAgendaItem", "putToVote", "closeVote", "deferAgendaItem")),
+        _roster("recordConclusion", "itemId", "AgendaItem", lambda w, bad: {"itemId": bad, "conclusion": "同意"}),
+        _roster("castVote", "itemId", "AgendaItem", lambda w, bad: {"itemId": bad, "choice": "FOR"}),
+        _roster("castVote", "memberId", "Official", lambda w, bad: {"itemId": w.item, "choice": "FOR",
+                                                                    "memberId": bad}),
+        _roster("recordWrittenOpinion", "itemId", "AgendaItem", lambda w, bad: {
+            "itemId": bad, "memberId": w.here.official("MAG"), "stance": "FOR", "text": "同意"}),
+        _roster("recordWrittenOpinion", "memberId", "Official", lambda w, bad: {
+            "itemId": w.item, "memberId": bad, "stance": "FOR", "text": "同意"}),
+    ]
+    return cases
 
 
 CASES = [
@@ -287,6 +348,7 @@ CASES = [
     Case("startCirculation", "readerIds", "Official", "DIR", lambda w, bad: {
         "title": "市政府关于防汛的通知", "source": "市政府办公室", "readerIds": [bad]}),
     Case("markRead", "circulationId", "Circulation", "FIN", lambda w, bad: {"circulationId": bad}),
+    *_meeting_cases(),
 ]
 
 

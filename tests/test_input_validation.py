@@ -41,6 +41,8 @@ ID_TYPES = {
     "officialAId": "Official", "officialBId": "Official", "entrustedId": "Official", "onBehalfOfId": "Official",
     "addressedToId": "Official", "meetingChairId": "Official", "readerIds": "Official",
     "coSponsorIds": "Department", "pairId": "AbPair", "assignmentId": "StepAssignment",
+    "chairId": "Official", "entrustedById": "Official", "adHocApprovedById": "Official", "memberId": "Official",
+    "memberInChargeId": "Official", "itemId": "AgendaItem", "bodyId": "MeetingBody",
 }
 # Values for required arguments the scenario does not care about.
 SCALARS = {"String": "x", "Int": 1, "Float": 1.0, "Boolean": False, "Date": "2025-03-03",

@@ -1,0 +1,400 @@
+"""GraphQL types of meetings and collective decisions: bodies, meetings, attendance, items and named votes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import strawberry
+from sqlalchemy import select
+from strawberry import relay
+from strawberry.types import Info
+
+from db import models
+from domain import meetings as m
+from domain.meetings import meeting_title
+from policies.meetings import BodySpec
+from schema.labels import labelled_enum
+from schema.mutations import MutationError
+from schema.types import Official
+from schema.validation import row_id
+from services import meetings
+
+BodyKindEnum = labelled_enum(m.BodyKind, name="MeetingBodyKind", description="What kind of meeting body it is.")
+MemberRoleEnum = labelled_enum(m.MemberRole, name="MeetingMemberRole",
+                               description="A position whose holders sit on a body, resolved on the meeting's day.")
+DecisionModeEnum = labelled_enum(m.DecisionMode, name="DecisionMode", description="How a body decides its items.")
+MeetingStateEnum = labelled_enum(m.MeetingState, name="MeetingState",
+                                 description="Where a meeting is: planned → notice sent → in session → closed, or "
+                                             "cancelled.")
+AttendeeKindEnum = labelled_enum(m.AttendeeKind, name="AttendeeKind", description="In what capacity someone attends.")
+AttendanceStatusEnum = labelled_enum(m.AttendanceStatus, name="AttendanceStatus",
+                                     description="Whether an attendee is there.")
+ItemStateEnum = labelled_enum(m.ItemState, name="AgendaItemState",
+                              description="Where an item is: listed → open → voting → decided or deferred.")
+VoteChoiceEnum = labelled_enum(m.VoteChoice, name="VoteChoice", description="A member's vote, or a written opinion's "
+                                                                            "stance.")
+OutcomeEnum = labelled_enum(m.Outcome, name="AgendaItemOutcome", description="How an item was decided.")
+
+
+async def _readable(info: Info, model, node_ids) -> list:
+    ids = [row_id(i) for i in node_ids]
+    rows = await info.context.loaders.rows(model).load_many([i for i in ids if i is not None])
+    found = {row.id: row for row in rows if row is not None and info.context.can_read(row.county_id)}
+    return [found.get(i) if i is not None else None for i in ids]
+
+
+async def _official(info: Info, official_id: int | None) -> Official | None:
+    if official_id is None:
+        return None
+    return Official.from_row(await info.context.loaders.official.load(official_id))
+
+
+@strawberry.type(description="A county's meeting body (全体会议, 常务会议, 县长办公会议, 专题会议, 党组会议), copied from its "
+                             "rule set's table and edited by the county's administrator.")
+class MeetingBody(relay.Node):
+    id: relay.NodeID[int]
+    kind: BodyKindEnum = strawberry.field(description="What kind of body it is.")
+    name: str = strawberry.field(description="Its name, unique in the county, e.g. 县政府常务会议.")
+    members: list[MemberRoleEnum] = strawberry.field(description="Who sits on it, by position.")
+    attendees: list[str] = strawberry.field(description="Fixed attendees (列席), in words; they never vote or count.")
+    chair_role: MemberRoleEnum = strawberry.field(description="Who chairs it.")
+    entrusted_chair_roles: list[MemberRoleEnum] = strawberry.field(
+        description="Who may chair it when the chair entrusts them (e.g. the executive VM, 000 §39).")
+    decision_mode: DecisionModeEnum = strawberry.field(description="Chair decides (县长负责制) or named vote.")
+    quorum: str = strawberry.field(description="Members present needed to take up an item: '>1/2' more than half, "
+                                               "'>=2/3' at least two thirds, '-' none.")
+    personnel_quorum: str = strawberry.field(description="The same for personnel items (002 细则 §5: '>=2/3').")
+    member_in_charge_must_attend: bool = strawberry.field(
+        description="An item is not taken up without the member in charge of it (002 细则 §5).")
+    pass_rule: str = strawberry.field(description="FOR votes needed, as a share of the members who should attend "
+                                                  "(应到会, 002 细则 §6(六)): '>1/2'.")
+    deferral_margin: int = strawberry.field(description="A vote is close, and may be deferred, when for and against "
+                                                        "(written opinions included) differ by at most this.")
+    notice_lead_days: int = strawberry.field(description="Working days the notice goes out before the meeting (county "
+                                                         "data; the seeds say '会前', 002 at least 1).")
+    minutes_series: str = strawberry.field(description="The series its minutes are numbered in, per year.")
+    ab_partner_counts_toward_quorum: bool = strawberry.field(
+        description="An AB partner attending for an absent VM counts toward quorum (the seeds are silent; default "
+                    "no).")
+    article: str = strawberry.field(description="The articles the body's rules come from.")
+
+    @classmethod
+    def from_row(cls, row: models.MeetingBody) -> MeetingBody:
+        spec = meetings.spec_of(row)
+        return cls(id=row.id, kind=spec.kind, name=spec.name, members=list(spec.members),
+                   attendees=list(spec.attendees), chair_role=spec.chair_role,
+                   entrusted_chair_roles=list(spec.entrusted_chair_roles), decision_mode=spec.decision_mode,
+                   quorum=spec.quorum, personnel_quorum=spec.personnel_quorum,
+                   member_in_charge_must_attend=spec.member_in_charge_must_attend, pass_rule=spec.pass_rule,
+                   deferral_margin=spec.deferral_margin, notice_lead_days=spec.notice_lead_days,
+                   minutes_series=spec.minutes_series, ab_partner_counts_toward_quorum=spec.ab_partner_counts,
+                   article=spec.article)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
+        """Bodies of counties you may read; None for another county's, as for a missing one."""
+        return [cls.from_row(row) if row else None for row in await _readable(info, models.MeetingBody, node_ids)]
+
+
+@strawberry.type(description="Someone at a meeting: a member, a substitute, an AB partner or a 列席 attendee.")
+class MeetingAttendance:
+    kind: AttendeeKindEnum = strawberry.field(description="In what capacity.")
+    status: AttendanceStatusEnum = strawberry.field(description="Present, on leave, absent, or not yet recorded.")
+    official_id: strawberry.Private[int]
+    for_official_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Who.")
+    async def official(self, info: Info) -> Official:
+        return await _official(info, self.official_id)
+
+    @strawberry.field(description="The absent member a substitute or an AB partner attends for.")
+    async def attending_for(self, info: Info) -> Official | None:
+        return await _official(info, self.for_official_id)
+
+
+@strawberry.type(description="A member's named vote on an item.")
+class MeetingVote:
+    choice: VoteChoiceEnum = strawberry.field(description="For, against or abstain.")
+    cast_at: dt.datetime = strawberry.field(description="When it was cast.")
+    official_id: strawberry.Private[int]
+
+    @strawberry.field(description="The member who voted.")
+    async def member(self, info: Info) -> Official:
+        return await _official(info, self.official_id)
+
+
+@strawberry.type(description="An absent member's written opinion: shown and weighed for deferral, never a vote "
+                             "(002 细则 §6(四)(五)).")
+class WrittenOpinion:
+    stance: VoteChoiceEnum = strawberry.field(description="For, against or abstain.")
+    text: str = strawberry.field(description="The opinion.")
+    official_id: strawberry.Private[int]
+
+    @strawberry.field(description="The absent member.")
+    async def member(self, info: Info) -> Official:
+        return await _official(info, self.official_id)
+
+
+@strawberry.type(description="An item's votes counted; computed, never typed.")
+class VoteTally:
+    for_: int = strawberry.field(name="for", description="Members present voting for.")
+    against: int = strawberry.field(description="Members present voting against.")
+    abstain: int = strawberry.field(description="Members present abstaining.")
+    should_attend: int = strawberry.field(description="Members who should attend (应到会): the pass rule's base.")
+    written_for: int = strawberry.field(description="Absent members' written opinions for; not counted as votes.")
+    written_against: int = strawberry.field(description="Absent members' written opinions against; not counted.")
+    close: bool = strawberry.field(description="For and against, written opinions included, are within the body's "
+                                               "deferral margin: the chair may defer.")
+
+
+@strawberry.type(description="An item (议题) before a meeting; minimal for now: what quorum and votes need.")
+class AgendaItem(relay.Node):
+    id: relay.NodeID[int]
+    title: str = strawberry.field(description="What the item is about.")
+    is_personnel: bool = strawberry.field(description="A personnel item: the body's personnel quorum applies.")
+    state: ItemStateEnum = strawberry.field(description="Where the item is.")
+    outcome: OutcomeEnum | None = strawberry.field(description="How it was decided; null until decided.")
+    conclusion: str | None = strawberry.field(description="The chair's conclusion, in chair-decides bodies.")
+    decided_at: dt.datetime | None = strawberry.field(description="When it was decided.")
+    member_in_charge_id: strawberry.Private[int | None]
+    row: strawberry.Private[models.AgendaItem]
+
+    @classmethod
+    def from_row(cls, row: models.AgendaItem) -> AgendaItem:
+        return cls(id=row.id, title=row.title, is_personnel=row.is_personnel, state=row.state, outcome=row.outcome,
+                   conclusion=row.conclusion, decided_at=row.decided_at, member_in_charge_id=row.member_in_charge_id,
+                   row=row)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
+        """Items of counties you may read; None for another county's, as for a missing one."""
+        return [cls.from_row(row) if row else None for row in await _readable(info, models.AgendaItem, node_ids)]
+
+    @strawberry.field(description="The member in charge of the item (分管).")
+    async def member_in_charge(self, info: Info) -> Official | None:
+        return await _official(info, self.member_in_charge_id)
+
+    @strawberry.field(description="The named votes, in the order cast.")
+    async def votes(self, info: Info) -> list[MeetingVote]:
+        session = await info.context.session()
+        rows = (await session.execute(select(models.MeetingVote).where(models.MeetingVote.item_id == self.id)
+                                      .order_by(models.MeetingVote.id))).scalars()
+        return [MeetingVote(choice=r.choice, cast_at=r.cast_at, official_id=r.official_id) for r in rows]
+
+    @strawberry.field(description="Absent members' written opinions.")
+    async def written_opinions(self, info: Info) -> list[WrittenOpinion]:
+        session = await info.context.session()
+        rows = (await session.execute(select(models.WrittenOpinion).where(models.WrittenOpinion.item_id == self.id)
+                                      .order_by(models.WrittenOpinion.id))).scalars()
+        return [WrittenOpinion(stance=r.stance, text=r.text, official_id=r.official_id) for r in rows]
+
+    @strawberry.field(description="The votes counted against the members who should attend.")
+    async def tally(self, info: Info) -> VoteTally:
+        session = await info.context.session()
+        ctx = await meetings.item_context(session, self.row)
+        counted = await meetings.tally(session, self.row, len(ctx.members))
+        return VoteTally(for_=counted.for_, against=counted.against, abstain=counted.abstain,
+                         should_attend=counted.should_attend, written_for=counted.written_for,
+                         written_against=counted.written_against, close=counted.is_close(ctx.rules.deferral_margin))
+
+
+@strawberry.type(description="A meeting of a body, numbered per body and year.")
+class Meeting(relay.Node):
+    id: relay.NodeID[int]
+    year: int = strawberry.field(description="The year it is numbered in (China time).")
+    sequence: int = strawberry.field(description="Its number in the body's year, without gaps.")
+    scheduled_at: dt.datetime = strawberry.field(description="When it is to start.")
+    place: str = strawberry.field(description="Where.")
+    state: MeetingStateEnum = strawberry.field(description="Where it is.")
+    notice_sent_at: dt.datetime | None = strawberry.field(description="When the notice went out.")
+    started_at: dt.datetime | None = strawberry.field(description="When it opened.")
+    ended_at: dt.datetime | None = strawberry.field(description="When it closed.")
+    body_id: strawberry.Private[int]
+    chair_id: strawberry.Private[int]
+    entrusted_by_id: strawberry.Private[int | None]
+    ad_hoc_approved_by_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: models.Meeting) -> Meeting:
+        return cls(id=row.id, year=row.year, sequence=row.seq, scheduled_at=row.scheduled_at, place=row.place,
+                   state=row.state, notice_sent_at=row.notice_sent_at, started_at=row.started_at,
+                   ended_at=row.ended_at, body_id=row.body_id, chair_id=row.chair_id,
+                   entrusted_by_id=row.entrusted_by_id, ad_hoc_approved_by_id=row.ad_hoc_approved_by_id)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
+        """Meetings of counties you may read; None for another county's, as for a missing one."""
+        return [cls.from_row(row) if row else None for row in await _readable(info, models.Meeting, node_ids)]
+
+    async def _body(self, info: Info) -> models.MeetingBody:
+        return await info.context.loaders.rows(models.MeetingBody).load(self.body_id)
+
+    @strawberry.field(description="The body it is a meeting of.")
+    async def body(self, info: Info) -> MeetingBody:
+        return MeetingBody.from_row(await self._body(info))
+
+    @strawberry.field(description="Its title, e.g. 2026年第12次县政府常务会议.")
+    async def title(self, info: Info) -> str:
+        return meeting_title(self.year, self.sequence, (await self._body(info)).name)
+
+    @strawberry.field(description="Who chairs it.")
+    async def chair(self, info: Info) -> Official:
+        return await _official(info, self.chair_id)
+
+    @strawberry.field(description="Who entrusted the chair; null when the body's own chair chairs.")
+    async def entrusted_by(self, info: Info) -> Official | None:
+        return await _official(info, self.entrusted_by_id)
+
+    @strawberry.field(description="Who approved it as an ad hoc meeting (临时召开); null for a regular one.")
+    async def ad_hoc_approved_by(self, info: Info) -> Official | None:
+        return await _official(info, self.ad_hoc_approved_by_id)
+
+    @strawberry.field(description="Its members (listed when it was scheduled) and the others who attend.")
+    async def attendance(self, info: Info) -> list[MeetingAttendance]:
+        rows = await meetings.attendance_of(await info.context.session(), self.id)
+        return [MeetingAttendance(kind=r.kind, status=r.status, official_id=r.official_id,
+                                  for_official_id=r.for_official_id) for r in rows]
+
+    @strawberry.field(description="Its items, in the order listed.")
+    async def items(self, info: Info) -> list[AgendaItem]:
+        session = await info.context.session()
+        rows = (await session.execute(select(models.AgendaItem).where(models.AgendaItem.meeting_id == self.id)
+                                      .order_by(models.AgendaItem.id))).scalars()
+        return [AgendaItem.from_row(r) for r in rows]
+
+
+# ---------------------------------------------------------------- inputs and payloads
+
+
+@strawberry.input(description="A meeting body's rules; thresholds are '>1/2', '>=2/3' or '-' for none.")
+class MeetingBodyInput:
+    kind: BodyKindEnum = strawberry.field(description="What kind of body it is.")
+    name: str = strawberry.field(description="Its name, unique in the county.")
+    members: list[MemberRoleEnum] = strawberry.field(description="Who sits on it, by position.")
+    chair_role: MemberRoleEnum = strawberry.field(description="Who chairs it; one of the member roles.")
+    decision_mode: DecisionModeEnum = strawberry.field(description="Chair decides or named vote.")
+    article: str = strawberry.field(description="The articles its rules come from, e.g. 002 细则 §5–§6.")
+    minutes_series: str = strawberry.field(description="The series its minutes are numbered in.")
+    attendees: list[str] = strawberry.field(default_factory=list, description="Fixed attendees (列席), in words.")
+    entrusted_chair_roles: list[MemberRoleEnum] = strawberry.field(
+        default_factory=list, description="Who may chair it when the chair entrusts them.")
+    quorum: str = strawberry.field(default="-", description="Members present needed to take up an item.")
+    personnel_quorum: str = strawberry.field(default="-", description="The same for personnel items.")
+    member_in_charge_must_attend: bool = strawberry.field(default=False, description="An item is not taken up "
+                                                                                     "without its member in charge.")
+    pass_rule: str = strawberry.field(default=">1/2", description="FOR votes needed, as a share of the members who "
+                                                                  "should attend (002 细则 §6(六)).")
+    deferral_margin: int = strawberry.field(default=0, description="A vote this close may be deferred.")
+    notice_lead_days: int = strawberry.field(default=1, description="Working days the notice goes out before.")
+    ab_partner_counts_toward_quorum: bool = strawberry.field(default=False, description="An AB partner attending "
+                                                             "for an absent VM counts toward quorum.")
+
+    def spec(self) -> BodySpec:
+        return BodySpec(kind=self.kind, name=self.name, members=tuple(self.members), attendees=tuple(self.attendees),
+                        chair_role=self.chair_role, entrusted_chair_roles=tuple(self.entrusted_chair_roles),
+                        decision_mode=self.decision_mode, quorum=self.quorum, personnel_quorum=self.personnel_quorum,
+                        member_in_charge_must_attend=self.member_in_charge_must_attend, pass_rule=self.pass_rule,
+                        deferral_margin=self.deferral_margin, notice_lead_days=self.notice_lead_days,
+                        minutes_series=self.minutes_series, ab_partner_counts=self.ab_partner_counts_toward_quorum,
+                        article=self.article)
+
+
+@strawberry.input(description="A new meeting body, e.g. a party group following 002.")
+class AddMeetingBodyInput:
+    body: MeetingBodyInput = strawberry.field(description="Its rules.")
+    county_id: relay.GlobalID | None = strawberry.field(default=None, description="Your own county when omitted.")
+
+
+@strawberry.input(description="A meeting body's rules, replaced as a whole.")
+class UpdateMeetingBodyInput:
+    id: relay.GlobalID = strawberry.field(description="The body.")
+    body: MeetingBodyInput = strawberry.field(description="Its new rules.")
+
+
+@strawberry.input(description="A meeting to schedule.")
+class ScheduleMeetingInput:
+    body_id: relay.GlobalID = strawberry.field(description="The body meeting.")
+    scheduled_at: dt.datetime = strawberry.field(description="When it starts; its year numbers it.")
+    place: str = strawberry.field(description="Where.")
+    chair_id: relay.GlobalID = strawberry.field(description="Who chairs: the body's chair, or someone entrusted.")
+    entrusted_by_id: relay.GlobalID | None = strawberry.field(default=None, description="Who entrusted the chair.")
+    ad_hoc_approved_by_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="For an ad hoc meeting: the body's chair who approved it (003 §42, §48).")
+
+
+@strawberry.input(description="A meeting to move on.")
+class MeetingInput:
+    meeting_id: relay.GlobalID = strawberry.field(description="The meeting.")
+
+
+@strawberry.input(description="Someone's attendance at a meeting.")
+class RecordAttendanceInput:
+    meeting_id: relay.GlobalID = strawberry.field(description="The meeting.")
+    official_id: relay.GlobalID = strawberry.field(description="Who.")
+    status: AttendanceStatusEnum = strawberry.field(description="Present, on leave or absent.")
+    kind: AttendeeKindEnum | None = strawberry.field(default=None, description="For someone not a member: substitute,"
+                                                                               " AB partner or attending (列席).")
+    for_official_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The absent member a substitute or AB partner attends for.")
+
+
+@strawberry.input(description="An item for a meeting.")
+class AddAgendaItemInput:
+    meeting_id: relay.GlobalID = strawberry.field(description="The meeting.")
+    title: str = strawberry.field(description="What the item is about.")
+    is_personnel: bool = strawberry.field(default=False, description="A personnel item (the personnel quorum).")
+    member_in_charge_id: relay.GlobalID | None = strawberry.field(default=None,
+                                                                  description="The member in charge of it.")
+
+
+@strawberry.input(description="An item to move on.")
+class AgendaItemInput:
+    item_id: relay.GlobalID = strawberry.field(description="The item.")
+
+
+@strawberry.input(description="A named vote.")
+class CastVoteInput:
+    item_id: relay.GlobalID = strawberry.field(description="The item put to the vote.")
+    choice: VoteChoiceEnum = strawberry.field(description="For, against or abstain.")
+    member_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The member voting, when the office records it; yourself when omitted.")
+
+
+@strawberry.input(description="An absent member's written opinion.")
+class WrittenOpinionInput:
+    item_id: relay.GlobalID = strawberry.field(description="The item.")
+    member_id: relay.GlobalID = strawberry.field(description="The absent member.")
+    stance: VoteChoiceEnum = strawberry.field(description="For, against or abstain.")
+    text: str = strawberry.field(description="The opinion.")
+
+
+@strawberry.input(description="The chair's conclusion on an item.")
+class ConclusionInput:
+    item_id: relay.GlobalID = strawberry.field(description="The item.")
+    conclusion: str = strawberry.field(description="The conclusion, as the minutes will record it.")
+
+
+@strawberry.type(description="The meeting body changed.")
+class MeetingBodyPayload:
+    meeting_body: MeetingBody = strawberry.field(description="The body.")
+
+
+@strawberry.type(description="The meeting changed.")
+class MeetingPayload:
+    meeting: Meeting = strawberry.field(description="The meeting.")
+
+
+@strawberry.type(description="The item changed.")
+class AgendaItemPayload:
+    item: AgendaItem = strawberry.field(description="The item.")
+
+
+def _result(name: str, payload: type):
+    return Annotated[payload | MutationError, strawberry.union(
+        name, description=f"{payload.__name__} when it worked; MutationError when it changed nothing.")]
+
+
+MeetingBodyResult = _result("MeetingBodyResult", MeetingBodyPayload)
+MeetingResult = _result("MeetingResult", MeetingPayload)
+AgendaItemResult = _result("AgendaItemResult", AgendaItemPayload)
