@@ -166,6 +166,14 @@ class Tally:
     written_for: int = 0
     written_against: int = 0
 
+    @classmethod
+    def count(cls, votes: Iterable[VoteChoice], written: Iterable[VoteChoice], should_attend: int) -> Tally:
+        """The members' votes and the absent members' written stances, counted."""
+        votes, written = list(votes), list(written)
+        return cls(for_=votes.count(VoteChoice.FOR), against=votes.count(VoteChoice.AGAINST),
+                   abstain=votes.count(VoteChoice.ABSTAIN), should_attend=should_attend,
+                   written_for=written.count(VoteChoice.FOR), written_against=written.count(VoteChoice.AGAINST))
+
     def outcome(self, pass_rule: Threshold) -> Outcome:
         """FOR must exceed the pass share of the members who should attend (应到会, 细则 §6(六))."""
         return Outcome.PASSED if pass_rule.met(self.for_, self.should_attend) else Outcome.NOT_PASSED

@@ -13,15 +13,19 @@ from strawberry.dataloader import DataLoader
 from db.engine import ReadSession
 from db.models import (
     AbPair,
+    AgendaItem,
     ChainStep,
     County,
     Department,
     DocumentCoSponsor,
     DocumentEvent,
+    MeetingAttendance,
+    MeetingVote,
     Official,
     PortfolioAssignment,
     Position,
     StepAssignment,
+    WrittenOpinion,
 )
 from db.periods import held_on
 from domain.roster import Role
@@ -55,6 +59,10 @@ class Loaders:
         self.assignments_of_step = DataLoader(self._load_assignments_of_step)
         self.events_of_document = DataLoader(self._children(DocumentEvent, DocumentEvent.document_id))
         self.co_sponsors_of_document = DataLoader(self._load_co_sponsors)
+        self.attendance_of_meeting = DataLoader(self._children(MeetingAttendance, MeetingAttendance.meeting_id))
+        self.items_of_meeting = DataLoader(self._children(AgendaItem, AgendaItem.meeting_id))
+        self.votes_of_item = DataLoader(self._children(MeetingVote, MeetingVote.item_id))
+        self.opinions_of_item = DataLoader(self._children(WrittenOpinion, WrittenOpinion.item_id))
 
     def rows(self, model) -> DataLoader:
         """Rows of ``model`` by primary key (None where missing)."""

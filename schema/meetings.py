@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import select
 from strawberry import relay
 from strawberry.types import Info
 
@@ -177,26 +176,26 @@ class AgendaItem(relay.Node):
 
     @strawberry.field(description="The named votes, in the order cast.")
     async def votes(self, info: Info) -> list[MeetingVote]:
-        session = await info.context.session()
-        rows = (await session.execute(select(models.MeetingVote).where(models.MeetingVote.item_id == self.id)
-                                      .order_by(models.MeetingVote.id))).scalars()
+        rows = await info.context.loaders.votes_of_item.load(self.id)
         return [MeetingVote(choice=r.choice, cast_at=r.cast_at, official_id=r.official_id) for r in rows]
 
     @strawberry.field(description="Absent members' written opinions.")
     async def written_opinions(self, info: Info) -> list[WrittenOpinion]:
-        session = await info.context.session()
-        rows = (await session.execute(select(models.WrittenOpinion).where(models.WrittenOpinion.item_id == self.id)
-                                      .order_by(models.WrittenOpinion.id))).scalars()
+        rows = await info.context.loaders.opinions_of_item.load(self.id)
         return [WrittenOpinion(stance=r.stance, text=r.text, official_id=r.official_id) for r in rows]
 
     @strawberry.field(description="The votes counted against the members who should attend.")
     async def tally(self, info: Info) -> VoteTally:
-        session = await info.context.session()
-        ctx = await meetings.item_context(session, self.row)
-        counted = await meetings.tally(session, self.row, len(ctx.members))
+        loaders = info.context.loaders
+        meeting = await loaders.rows(models.Meeting).load(self.row.meeting_id)
+        body = await loaders.rows(models.MeetingBody).load(meeting.body_id)
+        members = [r for r in await loaders.attendance_of_meeting.load(meeting.id) if r.kind == m.AttendeeKind.MEMBER]
+        counted = m.Tally.count((r.choice for r in await loaders.votes_of_item.load(self.id)),
+                                (r.stance for r in await loaders.opinions_of_item.load(self.id)), len(members))
         return VoteTally(for_=counted.for_, against=counted.against, abstain=counted.abstain,
                          should_attend=counted.should_attend, written_for=counted.written_for,
-                         written_against=counted.written_against, close=counted.is_close(ctx.rules.deferral_margin))
+                         written_against=counted.written_against,
+                         close=counted.is_close(meetings.rules_of(body).deferral_margin))
 
 
 @strawberry.type(description="A meeting of a body, numbered per body and year.")
@@ -252,16 +251,13 @@ class Meeting(relay.Node):
 
     @strawberry.field(description="Its members (listed when it was scheduled) and the others who attend.")
     async def attendance(self, info: Info) -> list[MeetingAttendance]:
-        rows = await meetings.attendance_of(await info.context.session(), self.id)
+        rows = await info.context.loaders.attendance_of_meeting.load(self.id)
         return [MeetingAttendance(kind=r.kind, status=r.status, official_id=r.official_id,
                                   for_official_id=r.for_official_id) for r in rows]
 
     @strawberry.field(description="Its items, in the order listed.")
     async def items(self, info: Info) -> list[AgendaItem]:
-        session = await info.context.session()
-        rows = (await session.execute(select(models.AgendaItem).where(models.AgendaItem.meeting_id == self.id)
-                                      .order_by(models.AgendaItem.id))).scalars()
-        return [AgendaItem.from_row(r) for r in rows]
+        return [AgendaItem.from_row(r) for r in await info.context.loaders.items_of_meeting.load(self.id)]
 
 
 # ---------------------------------------------------------------- inputs and payloads

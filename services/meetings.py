@@ -481,9 +481,7 @@ async def tally(session: AsyncSession, item: AgendaItem, members: int) -> Tally:
     votes = list((await session.execute(select(MeetingVote.choice).where(MeetingVote.item_id == item.id))).scalars())
     written = list((await session.execute(select(WrittenOpinion.stance)
                                           .where(WrittenOpinion.item_id == item.id))).scalars())
-    return Tally(for_=votes.count(VoteChoice.FOR), against=votes.count(VoteChoice.AGAINST),
-                 abstain=votes.count(VoteChoice.ABSTAIN), should_attend=members,
-                 written_for=written.count(VoteChoice.FOR), written_against=written.count(VoteChoice.AGAINST))
+    return Tally.count(votes, written, members)
 
 
 async def close_vote(session: AsyncSession, *, item: AgendaItem, actor: audit.Actor) -> AgendaItem:

@@ -347,3 +347,34 @@ async def test_an_ab_partner_counts_toward_quorum_only_where_the_body_says_so(ap
                   body={k: v for k, v in body.items() if k != "id"} | {"abPartnerCountsTowardQuorum": True})
 
     assert (await succeed(api, admin, "openAgendaItem", itemId=item))["item"]["state"] == "OPEN"
+
+
+MEETINGS_PAGE = """{ meetings { title chair { code } attendance { status official { code } }
+  items { title votes { choice member { code } } writtenOpinions { stance member { code } }
+          tally { for against shouldAttend close } } } }"""
+
+
+async def test_the_meetings_list_reads_in_the_same_statements_for_one_meeting_and_for_three(api, county, admin):
+    """Attendance, items, votes, opinions and tallies come through per-request loaders, not a query a field."""
+    counts = []
+    body = (await succeed(api, admin, "addMeetingBody", body=PARTY_GROUP))["meetingBody"]
+    for week in range(3):
+        meeting = (await succeed(api, admin, "scheduleMeeting", bodyId=body["id"],
+                                 scheduledAt=TUESDAY + dt.timedelta(weeks=week), place="县政府第一会议室",
+                                 chairId=county.official("MAG")))["meeting"]
+        await succeed(api, admin, "sendMeetingNotice", meetingId=meeting["id"])
+        await succeed(api, admin, "openMeeting", meetingId=meeting["id"])
+        await _attend(api, admin, county, meeting, NINE[:6])
+        await _attend(api, admin, county, meeting, ["JUS"], status="ABSENT")
+        item = await _item(api, admin, meeting, county, "关于县城供水管网改造项目的议题")
+        await succeed(api, admin, "openAgendaItem", itemId=item)
+        await succeed(api, admin, "putToVote", itemId=item)
+        await succeed(api, admin, "recordWrittenOpinion", itemId=item, memberId=county.official("JUS"),
+                      stance="FOR", text="同意")
+        await _vote(api, admin, item, county, {"MAG": "FOR", "EVM": "AGAINST"})
+        page = await api.call(MEETINGS_PAGE, token=admin)
+        assert page.status == 200 and not page.errors, page
+        assert all(i["tally"]["shouldAttend"] == 9 for m in page.data["meetings"] for i in m["items"])
+        counts.append(page.sql_statements)
+    print(f"\n[query count] meetings with attendance, items, votes, opinions, tallies: {counts} for 1, 2, 3")
+    assert counts[0] == counts[1] == counts[2], counts
