@@ -35,6 +35,8 @@ class ErrorCode(str, enum.Enum):
     ALREADY_VOTED = "already_voted"
     DECISION_MODE = "decision_mode"
     NOT_CLOSE = "not_close"
+    NOTICE_TOO_LATE = "notice_too_late"
+    CALENDAR_UNKNOWN = "calendar_unknown"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
     TOO_LONG = "too_long"
     # Ids and accounts

@@ -7,11 +7,15 @@ constants here.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+
+from domain.calendar import WorkingCalendar
+from domain.roster import local_date
 
 
 class BodyKind(str, enum.Enum):
@@ -140,6 +144,12 @@ class BodyRules:
 def meeting_title(year: int, seq: int, body_name: str) -> str:
     """"2026年第12次县政府常务会议" (002 局规则 §22)."""
     return f"{year}年第{seq}次{body_name}"
+
+
+def latest_notice_day(calendar: WorkingCalendar, *, scheduled_at: dt.datetime, lead_days: int) -> dt.date:
+    """The last day the notice may go out: ``lead_days`` working days before the meeting's day (细则 §6(三)
+    "须至少提前1个工作日"). Raises CalendarUnknown when the count runs into a year nobody has entered."""
+    return calendar.working_days_before(local_date(scheduled_at), lead_days)
 
 
 def quorum_problem(rules: BodyRules, *, members: int, present: Iterable[int], is_personnel: bool,

@@ -34,6 +34,7 @@ from schema.meetings import (
     MeetingResult,
     RecordAttendanceInput,
     ScheduleMeetingInput,
+    SendMeetingNoticeInput,
     UpdateMeetingBodyInput,
     WrittenOpinionInput,
 )
@@ -162,7 +163,20 @@ class MeetingMutations:
 
         return await _mutate(ctx, change)
 
-    send_meeting_notice = _meeting_mutation(MeetingState.NOTICE_SENT, "Record that the notice went to the members.")
+    @strawberry.mutation(description="Record that the notice went to the members: at least the body's notice lead "
+                                     "time in working days before the meeting (002 细则 §6(三)), or NOTICE_TOO_LATE.")
+    async def send_meeting_notice(self, info: Info, input: Annotated[SendMeetingNoticeInput, _arg("The notice.")],
+                                  ) -> MeetingResult:
+        ctx: Context = info.context
+
+        async def change(session: AsyncSession):
+            meeting = await _meeting(session, ctx, input.meeting_id)
+            return MeetingPayload(meeting=Meeting.from_row(await meetings.move(
+                session, meeting=meeting, to=MeetingState.NOTICE_SENT, actor=ctx.actor,
+                notice_sent_at=input.sent_at)))
+
+        return await _mutate(ctx, change)
+
     open_meeting = _meeting_mutation(MeetingState.IN_SESSION, "Open the meeting (after its notice).")
     close_meeting = _meeting_mutation(MeetingState.CLOSED, "Close the meeting; no item may still be open.")
     cancel_meeting = _meeting_mutation(MeetingState.CANCELLED, "Call the meeting off before it opens; its number "

@@ -206,6 +206,10 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "DECISION_MODE": Label("议事方式不符", "The body decides the other way: by the chair's conclusion, or by a "
                                             "named vote."),
         "NOT_CLOSE": Label("表决意见不接近", "Only a close vote may be deferred to the next meeting."),
+        "NOTICE_TOO_LATE": Label("会议通知未提前送达", "The notice went out later than the body's lead time in "
+                                 "working days before the meeting (002 细则 §6(三)); the message names the day."),
+        "CALENDAR_UNKNOWN": Label("缺少节假日数据", "The working days run into a year nobody has entered in the "
+                                  "county's calendar; an administrator enters it."),
         "TOO_MANY_ATTEMPTS": Label("尝试次数过多", "Too many failed attempts; try again later."),
         "TOO_LONG": Label("内容过长", "A text is longer than allowed."),
         "WRONG_ID_TYPE": Label("编号类型不符", "An id of another type was given where the field expects one type."),

@@ -324,6 +324,15 @@ class MeetingInput:
     meeting_id: relay.GlobalID = strawberry.field(description="The meeting.")
 
 
+@strawberry.input(description="A meeting's notice sent to its members (002 细则 §6(三)).")
+class SendMeetingNoticeInput:
+    meeting_id: relay.GlobalID = strawberry.field(description="The meeting.")
+    sent_at: dt.datetime | None = strawberry.field(
+        default=None, description="When a notice delivered by hand or telephone went out, if before now (with its "
+                                  "time zone); now when omitted. It must be at least the body's notice lead time in "
+                                  "working days before the meeting's day, or the error is NOTICE_TOO_LATE.")
+
+
 @strawberry.input(description="Someone's attendance at a meeting.")
 class RecordAttendanceInput:
     meeting_id: relay.GlobalID = strawberry.field(description="The meeting.")

@@ -26,6 +26,7 @@ from db.models import (
     utcnow,
 )
 from db.periods import held_on
+from domain.calendar import CalendarUnknown
 from domain.errors import DomainError, ErrorCode, words
 from domain.meetings import (
     AttendanceStatus,
@@ -40,6 +41,7 @@ from domain.meetings import (
     Threshold,
     VoteChoice,
     can_move,
+    latest_notice_day,
     meeting_title,
     quorum_problem,
 )
@@ -227,13 +229,19 @@ _STAMPS = {MeetingState.NOTICE_SENT: "notice_sent_at", MeetingState.IN_SESSION: 
            MeetingState.CLOSED: "ended_at"}
 
 
-async def move(session: AsyncSession, *, meeting: Meeting, to: MeetingState, actor: audit.Actor) -> Meeting:
-    """Send the notice, open, close or cancel: planned → notice sent → in session → closed; or cancelled."""
+async def move(session: AsyncSession, *, meeting: Meeting, to: MeetingState, actor: audit.Actor,
+               notice_sent_at: dt.datetime | None = None) -> Meeting:
+    """Send the notice, open, close or cancel: planned → notice sent → in session → closed; or cancelled.
+
+    ``notice_sent_at``: when a notice sent by hand or by telephone went out (细则 §6(三)), if before now.
+    """
     await tenancy.lock_county(session, meeting.county_id)
     await session.refresh(meeting)
     if not can_move(meeting.state, to):
         raise DomainError(ErrorCode.WRONG_STATE, f"A meeting that is {words(meeting.state)} cannot become "
                           f"{words(to)}.", field="meetingId")
+    if to == MeetingState.NOTICE_SENT:
+        notice_sent_at = await _notice_in_time(session, meeting, notice_sent_at)
     if to == MeetingState.CLOSED:
         pending = await session.scalar(select(AgendaItem.title).where(
             AgendaItem.meeting_id == meeting.id, AgendaItem.state.in_([ItemState.OPEN, ItemState.VOTING])).limit(1))
@@ -243,12 +251,38 @@ async def move(session: AsyncSession, *, meeting: Meeting, to: MeetingState, act
     before = meeting.state
     meeting.state = to
     if to in _STAMPS:
-        setattr(meeting, _STAMPS[to], utcnow())
+        setattr(meeting, _STAMPS[to], notice_sent_at if to == MeetingState.NOTICE_SENT else utcnow())
     await session.flush()
     await audit.record(session, county_id=meeting.county_id, actor=actor, action=f"meeting.{to.value}",
                        entity="meeting", entity_id=meeting.id, before={"state": before.value},
                        after={"state": to.value})
     return meeting
+
+
+async def _notice_in_time(session: AsyncSession, meeting: Meeting, given: dt.datetime | None) -> dt.datetime:
+    """When the notice went out, if in time. A late notice is refused, not recorded as late: the seed's "须至少提前" admits no exception, only other
+    ways to deliver it in time (002 细则 §6(三)); the office reschedules the meeting instead."""
+    now = utcnow()
+    if given is not None and (given.tzinfo is None or given > now):
+        raise DomainError(ErrorCode.INVALID, "When the notice went out: a past moment with its time zone.",
+                          field="sentAt")
+    sent_at = given or now
+    # Imported here: services.calendar imports tenancy by name, and tenancy imports this module.
+    from services.calendar import calendar_for, unknown_year
+
+    body = await session.get(MeetingBody, meeting.body_id)
+    spec = spec_of(body)
+    calendar = await calendar_for(session, county_id=meeting.county_id)
+    try:
+        latest = latest_notice_day(calendar, scheduled_at=meeting.scheduled_at, lead_days=spec.notice_lead_days)
+    except CalendarUnknown as unknown:
+        raise DomainError(ErrorCode.CALENDAR_UNKNOWN, unknown_year(unknown).message, field="meetingId") from None
+    if local_date(sent_at) > latest or sent_at > meeting.scheduled_at:
+        raise DomainError(ErrorCode.NOTICE_TOO_LATE, f"The notice of a meeting of {spec.name} on "
+                          f"{local_date(meeting.scheduled_at)} goes out at least {spec.notice_lead_days} working "
+                          f"day(s) before it, by {latest} at the latest ({spec.article}; 002 细则 §6(三)); it is "
+                          f"{local_date(sent_at)}.", field="sentAt" if given else "meetingId")
+    return sent_at
 
 
 async def attendance_of(session: AsyncSession, meeting_id: int) -> list[MeetingAttendance]:

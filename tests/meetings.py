@@ -23,7 +23,7 @@ _MUTATIONS = {
     "addMeetingBody": ("AddMeetingBodyInput", "MeetingBodyPayload"),
     "updateMeetingBody": ("UpdateMeetingBodyInput", "MeetingBodyPayload"),
     "scheduleMeeting": ("ScheduleMeetingInput", "MeetingPayload"),
-    "sendMeetingNotice": ("MeetingInput", "MeetingPayload"),
+    "sendMeetingNotice": ("SendMeetingNoticeInput", "MeetingPayload"),
     "openMeeting": ("MeetingInput", "MeetingPayload"),
     "closeMeeting": ("MeetingInput", "MeetingPayload"),
     "cancelMeeting": ("MeetingInput", "MeetingPayload"),

@@ -72,6 +72,7 @@ def test_a_meeting_is_titled_by_its_year_and_number():
 # ---------------------------------------------------------------- scenarios
 
 TUESDAY = dt.datetime(2026, 3, 10, 9, 0, tzinfo=CST)
+A_WEEK_BEFORE = TUESDAY - dt.timedelta(weeks=1)  # when the notices of these meetings went out
 NINE = ["MAG", "EVM", "VM1", "VM2", "VM3", "DIR", "FIN", "JUS", "EDU"]
 
 
@@ -80,7 +81,7 @@ async def _party_meeting(api, county: County, admin: str) -> dict:
     body = (await succeed(api, admin, "addMeetingBody", body=PARTY_GROUP))["meetingBody"]
     meeting = (await succeed(api, admin, "scheduleMeeting", bodyId=body["id"], scheduledAt=TUESDAY,
                              place="县政府第一会议室", chairId=county.official("MAG")))["meeting"]
-    await succeed(api, admin, "sendMeetingNotice", meetingId=meeting["id"])
+    await succeed(api, admin, "sendMeetingNotice", meetingId=meeting["id"], sentAt=A_WEEK_BEFORE)
     await succeed(api, admin, "openMeeting", meetingId=meeting["id"])
     return meeting
 
@@ -166,9 +167,9 @@ async def test_a_meeting_goes_planned_notice_sent_in_session_closed_and_no_step_
                              chairId=county.official("MAG")))["meeting"]
     assert meeting["state"] == "PLANNED"
     await refused(api, sessions, admin, "openMeeting", expect=("WRONG_STATE", "meetingId"), meetingId=meeting["id"])
-    for mutation, state in [("sendMeetingNotice", "NOTICE_SENT"), ("openMeeting", "IN_SESSION"),
-                            ("closeMeeting", "CLOSED")]:
-        assert (await succeed(api, admin, mutation, meetingId=meeting["id"]))["meeting"]["state"] == state
+    for mutation, state, extra in [("sendMeetingNotice", "NOTICE_SENT", {"sentAt": A_WEEK_BEFORE}),
+                                   ("openMeeting", "IN_SESSION", {}), ("closeMeeting", "CLOSED", {})]:
+        assert (await succeed(api, admin, mutation, meetingId=meeting["id"], **extra))["meeting"]["state"] == state
     await refused(api, sessions, admin, "cancelMeeting", expect=("WRONG_STATE", "meetingId"), meetingId=meeting["id"])
 
 
@@ -177,9 +178,9 @@ async def test_the_chair_runs_their_meeting_and_another_official_may_not(api, se
     meeting = (await succeed(api, admin, "scheduleMeeting", bodyId=standing, scheduledAt=TUESDAY, place="会议室",
                              chairId=county.official("MAG")))["meeting"]
     await refused(api, sessions, await api.login(county.account("VM2"), PASSWORD), "sendMeetingNotice",
-                  expect=("FORBIDDEN", "meetingId"), meetingId=meeting["id"])
+                  expect=("FORBIDDEN", "meetingId"), meetingId=meeting["id"], sentAt=A_WEEK_BEFORE)
     chair = await api.login(county.account("MAG"), PASSWORD)
-    assert (await succeed(api, chair, "sendMeetingNotice", meetingId=meeting["id"]))["meeting"]["state"] == \
+    assert (await succeed(api, chair, "sendMeetingNotice", meetingId=meeting["id"], sentAt=A_WEEK_BEFORE))["meeting"]["state"] == \
         "NOTICE_SENT"
 
 
@@ -308,7 +309,7 @@ async def test_in_the_standing_meeting_the_magistrate_concludes_and_nobody_votes
     standing = (await bodies(api, admin))["县政府常务会议"]["id"]
     meeting = (await succeed(api, admin, "scheduleMeeting", bodyId=standing, scheduledAt=TUESDAY, place="会议室",
                              chairId=lulong.official("MAG")))["meeting"]
-    await succeed(api, admin, "sendMeetingNotice", meetingId=meeting["id"])
+    await succeed(api, admin, "sendMeetingNotice", meetingId=meeting["id"], sentAt=A_WEEK_BEFORE)
     await succeed(api, admin, "openMeeting", meetingId=meeting["id"])
     item = await _item(api, admin, meeting, lulong, "关于城区道路改造的议题")
     # Lulong's standing meeting sits with more than half of its six members (003 §42).
@@ -331,7 +332,7 @@ async def test_an_ab_partner_counts_toward_quorum_only_where_the_body_says_so(ap
         "members": ["MAGISTRATE", "EXECUTIVE_VICE_MAGISTRATE", "DEPARTMENT_PRINCIPAL"]}))["meetingBody"]
     meeting = (await succeed(api, admin, "scheduleMeeting", bodyId=body["id"], scheduledAt=TUESDAY, place="会议室",
                              chairId=county.official("MAG")))["meeting"]
-    await succeed(api, admin, "sendMeetingNotice", meetingId=meeting["id"])
+    await succeed(api, admin, "sendMeetingNotice", meetingId=meeting["id"], sentAt=A_WEEK_BEFORE)
     await succeed(api, admin, "openMeeting", meetingId=meeting["id"])
     await _attend(api, admin, county, meeting, ["MAG", "DIR", "FIN"])
     await _attend(api, admin, county, meeting, ["EVM"], status="ON_LEAVE")
@@ -362,7 +363,7 @@ async def test_the_meetings_list_reads_in_the_same_statements_for_one_meeting_an
         meeting = (await succeed(api, admin, "scheduleMeeting", bodyId=body["id"],
                                  scheduledAt=TUESDAY + dt.timedelta(weeks=week), place="县政府第一会议室",
                                  chairId=county.official("MAG")))["meeting"]
-        await succeed(api, admin, "sendMeetingNotice", meetingId=meeting["id"])
+        await succeed(api, admin, "sendMeetingNotice", meetingId=meeting["id"], sentAt=A_WEEK_BEFORE)
         await succeed(api, admin, "openMeeting", meetingId=meeting["id"])
         await _attend(api, admin, county, meeting, NINE[:6])
         await _attend(api, admin, county, meeting, ["JUS"], status="ABSENT")
