@@ -34,7 +34,6 @@ import datetime as dt
 import json
 import os
 import random
-import sys
 import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
@@ -51,7 +50,6 @@ from domain.deadlines import CountedFrom, deadline_for
 from domain.documents import (
     Action,
     AssignmentState,
-    ChainRole,
     Classification,
     Direction,
     DocumentState,

@@ -23,29 +23,29 @@ from schema.validation import row_id
 from services import audit, signing_rules
 
 
+def _pattern_over(enum_name: str):
+    """A signing-table column: a pattern over one enum's values, as policies/signing_model.conf matches them."""
+    return strawberry.field(description=f"A pattern over the {enum_name} values in lower case: '*' any, 'a|b' one "
+                                        "of, '!a' any but a.")
+
+
 @strawberry.type(name="SigningRule",
                  description="One row of the county's signing-authority table (see policies/signing_model.conf).")
 class SigningRuleRow(relay.Node):
     id: relay.NodeID[int]
     priority: int = strawberry.field(description="Rows are tried from the lowest priority up; the first that "
                                                  "matches decides.")
-    issuer: str = strawberry.field(description="A pattern over the Issuer values in lower case: '*' any, 'a|b' one "
-                                               "of, '!a' any but a.")
-    genre: str = strawberry.field(description="A pattern over the Genre values in lower case: '*' any, 'a|b' one "
-                                              "of, '!a' any but a.")
-    direction: str = strawberry.field(description="A pattern over the Direction values in lower case: '*' any, "
-                                                  "'a|b' one of, '!a' any but a.")
-    meeting: str = strawberry.field(description="A pattern over the MeetingKind values in lower case: '*' any, "
-                                                "'a|b' one of, '!a' any but a.")
+    issuer: str = _pattern_over("Issuer")
+    genre: str = _pattern_over("Genre")
+    direction: str = _pattern_over("Direction")
+    meeting: str = _pattern_over("MeetingKind")
     flag: str = strawberry.field(description="A flag the document must have ('!f': must not have), in lower case; "
                                              "'*' any.")
     span: str = strawberry.field(description="A pattern over how many portfolios the document touches: none, "
                                              "single, multi.")
-    route: str = strawberry.field(description="A pattern over the ActionRoute values in lower case: '*' any, 'a|b' "
-                                              "one of, '!a' any but a.")
+    route: str = _pattern_over("ActionRoute")
     action: ActionEnum = strawberry.field(description="The step the row allows or denies.")
-    role: str = strawberry.field(description="A pattern over the ChainRole values in lower case: '*' any, 'a|b' one"
-                                             " of, '!a' any but a.")
+    role: str = _pattern_over("ChainRole")
     effect: str = strawberry.field(description="allow or deny.")
     rule: str = strawberry.field(description="The row's rule code, e.g. Y-31-legal.")
     article: str = strawberry.field(description="The seed article the row comes from.")

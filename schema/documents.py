@@ -14,7 +14,6 @@ from domain import documents as d
 from domain.deadlines import CountedFrom, SecondLapse
 from resolvers.loaders import now_or_later
 from schema.labels import labelled_enum
-from schema.labels import labelled_enum
 from schema.types import CoverResolution, Department, Official, _RosterNode
 from schema.validation import row_id
 

@@ -212,8 +212,6 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
                                   "county's calendar; an administrator enters it."),
         "TOO_MANY_ATTEMPTS": Label("尝试次数过多", "Too many failed attempts; try again later."),
         "TOO_LONG": Label("内容过长", "A text is longer than allowed."),
-        "WRONG_ID_TYPE": Label("编号类型不符", "An id of another type was given where the field expects one type."),
-        "WEAK_PASSWORD": Label("密码强度不足", "The password is too weak; the message says why."),
         "WRONG_ID_TYPE": Label("编号类型不符", "The id is of another type than the field expects; the message names "
                                          "both."),
         "WEAK_PASSWORD": Label("密码不合要求", "The password breaks the password policy (at least 12 characters)."),

@@ -157,13 +157,13 @@ class AgendaItem(relay.Node):
     conclusion: str | None = strawberry.field(description="The chair's conclusion, in chair-decides bodies.")
     decided_at: dt.datetime | None = strawberry.field(description="When it was decided.")
     member_in_charge_id: strawberry.Private[int | None]
-    row: strawberry.Private[models.AgendaItem]
+    meeting_id: strawberry.Private[int]
 
     @classmethod
     def from_row(cls, row: models.AgendaItem) -> AgendaItem:
         return cls(id=row.id, title=row.title, is_personnel=row.is_personnel, state=row.state, outcome=row.outcome,
                    conclusion=row.conclusion, decided_at=row.decided_at, member_in_charge_id=row.member_in_charge_id,
-                   row=row)
+                   meeting_id=row.meeting_id)
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
@@ -187,7 +187,7 @@ class AgendaItem(relay.Node):
     @strawberry.field(description="The votes counted against the members who should attend.")
     async def tally(self, info: Info) -> VoteTally:
         loaders = info.context.loaders
-        meeting = await loaders.rows(models.Meeting).load(self.row.meeting_id)
+        meeting = await loaders.rows(models.Meeting).load(self.meeting_id)
         body = await loaders.rows(models.MeetingBody).load(meeting.body_id)
         members = [r for r in await loaders.attendance_of_meeting.load(meeting.id) if r.kind == m.AttendeeKind.MEMBER]
         counted = m.Tally.count((r.choice for r in await loaders.votes_of_item.load(self.id)),

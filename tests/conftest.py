@@ -6,8 +6,12 @@ locally but fail under CI=true, so CI can never pass without having run them.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import sys
 import uuid
+from dataclasses import dataclass
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -25,6 +29,7 @@ PG_PORT = int(os.environ.get("QIANFA_TEST_PG_PORT", "5432"))
 PG_USER = os.environ.get("QIANFA_TEST_PG_USER", "postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_SECRET = "test-secret-key-for-the-suite-only-0123456789"
+QIANFA = Path(sys.executable).with_name("qianfa")
 
 
 def pytest_collection_modifyitems(items):
@@ -105,3 +110,27 @@ async def client(app, sessions):
 @pytest.fixture
 def api(client) -> Api:
     return Api(client)
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def qianfa(database_url, sessions):
+    """Run the console script on the test database (``sessions`` empties it after the test)."""
+    async def run(*args: str, env: dict[str, str] | None = None) -> Run:
+        process = await asyncio.create_subprocess_exec(
+            str(QIANFA), *args, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE, env={**os.environ, "DATABASE_URL": database_url, **(env or {})},
+        )
+        out, err = await process.communicate()
+        result = Run(process.returncode, out.decode(), err.decode())
+        # Expected failures are messages, never tracebacks.
+        assert "Traceback" not in result.err, result.err
+        return result
+
+    return run

@@ -4,14 +4,11 @@ documents are refused cleanly (issue 9, defects 2, 6, 7 and 12)."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import logging
 import os
 import stat
-import sys
-from pathlib import Path
 
 import httpx
 import jwt
@@ -385,26 +382,18 @@ async def test_two_operations_without_an_operation_name_are_a_request_error_runn
 # ---------------------------------------------------------------- the command line
 
 
-async def qianfa(database_url: str, key_file, *args: str) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        str(Path(sys.executable).with_name("qianfa")), *args, stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        env={**os.environ, "DATABASE_URL": database_url, "SECRET_KEY_FILE": str(key_file)})
-    out, err = await process.communicate()
-    return process.returncode, out.decode(), err.decode()
-
-
 async def test_an_administrator_disables_and_enables_an_account_from_the_command_line(
-        api, sessions, database_url, county, key_file):
+        api, sessions, qianfa, county, key_file):
     token = await api.login(county.account("VM1"), PASSWORD)
-    code, out, _ = await qianfa(database_url, key_file, "account", "disable", county.account("VM1"))
-    assert code == 0 and "Disabled account" in out and county.account("VM1") in out
+    env = {"SECRET_KEY_FILE": str(key_file)}
+    disabled = await qianfa("account", "disable", county.account("VM1"), env=env)
+    assert disabled.code == 0 and "Disabled account" in disabled.out and county.account("VM1") in disabled.out
     assert not await signed_in(api, token)
-    code, _, err = await qianfa(database_url, key_file, "account", "disable", county.account("VM1"))
-    assert code == 1 and "The account is already disabled. (wrong_state" in err
-    code, _, err = await qianfa(database_url, key_file, "account", "enable", "nobody")
-    assert code == 1 and "No account named 'nobody'" in err
-    code, out, _ = await qianfa(database_url, key_file, "account", "enable", county.account("VM1"))
-    assert code == 0 and "Enabled account" in out
+    again = await qianfa("account", "disable", county.account("VM1"), env=env)
+    assert again.code == 1 and "The account is already disabled. (wrong_state" in again.err
+    unknown = await qianfa("account", "enable", "nobody", env=env)
+    assert unknown.code == 1 and "No account named 'nobody'" in unknown.err
+    enabled = await qianfa("account", "enable", county.account("VM1"), env=env)
+    assert enabled.code == 0 and "Enabled account" in enabled.out
     assert await signed_in(api, token)
     assert (await audit_actions(sessions))[-2:] == ["account.disable", "account.enable"]

@@ -16,7 +16,6 @@ from db.models import AuditEvent
 from domain.calendar import CalendarUnknown, WorkingCalendar
 from services import calendar
 from tests.county import PASSWORD, SYSTEM, build_county
-from tests.test_cli import qianfa  # noqa: F401 (the CLI fixture)
 
 CST = dt.timezone(dt.timedelta(hours=8))
 NATIONAL = WorkingCalendar()

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import os
-import sys
-from dataclasses import dataclass
-from pathlib import Path
 
-import pytest
 import yaml
 from sqlalchemy import func, select, update
 from strawberry.relay import to_base64
@@ -33,7 +28,6 @@ from domain.roster import AbsenceReason, AccountRole, DepartmentKind, Role, Rule
 from services import auth, roster, tenancy
 from tests.county import PASSWORD, SYSTEM, build_county
 
-QIANFA = Path(sys.executable).with_name("qianfa")
 PASSWORD_OF_THE_DEMO = yaml.safe_load(DEMO_FILE.read_text(encoding="utf-8"))["demo"]["password"]
 ME = "{ me { username role county { code } official { code } } }"
 
@@ -66,30 +60,6 @@ ab_pairs:
 """
 # 3 departments, 6 officials, 6 positions, 3 portfolio assignments, 1 AB pair.
 ROSTER_CHANGES = 19
-
-
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture
-def qianfa(database_url, sessions):
-    """Run the console script on the test database (``sessions`` empties it after the test)."""
-    async def run(*args: str, env: dict[str, str] | None = None) -> Run:
-        process = await asyncio.create_subprocess_exec(
-            str(QIANFA), *args, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE, env={**os.environ, "DATABASE_URL": database_url, **(env or {})},
-        )
-        out, err = await process.communicate()
-        result = Run(process.returncode, out.decode(), err.decode())
-        # Expected failures are messages, never tracebacks.
-        assert "Traceback" not in result.err, result.err
-        return result
-
-    return run
 
 
 async def new_county(sessions, code: str = "yanjin") -> int:

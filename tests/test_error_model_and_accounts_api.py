@@ -17,7 +17,6 @@ from strawberry.relay import to_base64
 from db.models import Account, ApiToken, AuditEvent, utcnow
 from domain.errors import TopLevelCode
 from tests.api import Api
-from tests.test_cli import qianfa  # noqa: F401 - the fixture running the console script
 from tests.conftest import TEST_SECRET
 from tests.county import PASSWORD, build_county, create_system_admin
 

@@ -26,7 +26,6 @@ from db.checks import TEXT_MAX_CHARS
 from db.models import Account, Base, County, Document
 from schema import build_schema
 from tests.county import PASSWORD, build_county, create_system_admin, submit_notices
-from tests.test_cli import qianfa  # noqa: F401  (the console-script fixture)
 from tests.test_roster_admin import snapshot
 
 # Numbers no id can have: past PostgreSQL's BIGINT and SQLite's INTEGER, and below the first id.

@@ -24,7 +24,6 @@ from services.auth import authenticate
 from tests.api import Api
 from tests.conftest import TEST_SECRET
 from tests.county import PASSWORD, SYSTEM, build_county, create_system_admin
-from tests.test_cli import qianfa  # noqa: F401 - the console-script fixture
 from tests.test_documents import DRAFT, Desk
 
 AT_ONCE = 20

@@ -26,7 +26,6 @@ from sqlalchemy.engine import make_url
 from config import DEFAULT_DATABASE_URL, PROJECT_DIR, Settings, SettingsError
 from db.models import Account, AuditEvent, CalendarDay, CalendarYear, County
 from tests.county import PASSWORD, build_county, create_system_admin
-from tests.test_cli import qianfa  # noqa: F401 (the CLI fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every variable config.py reads, so a developer's shell cannot change what these runs see.
