@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cli.demo_documents import seed_documents
+from cli.demo_meetings import describe_meetings, seed_meetings
 from cli.roster_formats import load_yaml, parse_document
 from cli.roster_sync import import_roster
 from db.models import Absence, Account, Base, ChainStep, County, Document, Official, StepAssignment, utcnow
@@ -52,6 +53,7 @@ class DemoStory:
     sign_ins: list[SignIn]
     away: list[str]
     documents: list[str]
+    meetings: list[str]
 
 
 def _business_trip_dates(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -96,6 +98,7 @@ async def seed_demo(session: AsyncSession, *, actor: audit.Actor) -> Seeded:
                                   county_id=None if system_wide else county.id,
                                   official_id=officials.get(account.get("official")), actor=actor)
     await seed_documents(session, county_id=county.id, actor=actor)
+    await seed_meetings(session, county_id=county.id, actor=actor)
     return Seeded(county, len(result.changes))
 
 
@@ -164,4 +167,5 @@ async def describe_demo(session: AsyncSession, *, county: County, at: dt.datetim
                          + ("may act now" if verdict.allowed else f"may not act for them: {verdict.reason}"))
         standing.append(line)
     demo = demo_file()["demo"]
-    return DemoStory(county, demo["password"], sign_ins, away, standing)
+    return DemoStory(county, demo["password"], sign_ins, away, standing,
+                     await describe_meetings(session, county_id=county.id))

@@ -190,6 +190,9 @@ def seed_demo_command(
     typer.echo("Documents:")
     for line in story.documents:
         typer.echo(f"  {line}")
+    typer.echo("Meetings:")
+    for line in story.meetings:
+        typer.echo(f"  {line}")
 
 
 # ---------------------------------------------------------------- roster

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from decimal import Decimal
 
 
 from sqlalchemy import (
@@ -18,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     TypeDecorator,
@@ -48,7 +50,12 @@ from domain.meetings import (
     MeetingState,
     Outcome,
     VoteChoice,
+    VoteRoute,
 )
+from domain.meetings_agenda import ItemKind, MaterialKind
+from domain.meetings_emergency import EmergencyState
+from domain.meetings_recusal import RecusalReason, RelationKind
+from domain.meetings_decisions import DecisionOutcome, DecisionState
 from domain.roster import AbsenceReason, AccountRole, DepartmentKind, Role, RuleSet
 
 # SQLite integer primary keys must be INTEGER (not BIGINT) to autoincrement.
@@ -335,6 +342,13 @@ class Document(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     signed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Minutes record one meeting, and a meeting has one minutes document (services.meetings_minutes).
+    minutes_of_meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), nullable=True, unique=True)
+    # The meeting decision the document executes (its MEETING_DECIDED flag follows from it), and the
+    # catalogue matter and amount that say whether one is needed (002 细则 §2).
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_decisions.id"), index=True, nullable=True)
+    matter_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    amount_wan: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), nullable=True)
 
 
 class DocumentCoSponsor(Base):
@@ -544,14 +558,15 @@ class Meeting(Base):
     """One meeting of a body, numbered per body and year without gaps ("2026年第12次县政府常务会议")."""
 
     __tablename__ = "meetings"
-    __table_args__ = (UniqueConstraint("body_id", "year", "seq", name="uq_meeting_number"),)
+    __table_args__ = (UniqueConstraint("body_id", "year", "seq", name="uq_meeting_number"),
+                      UniqueConstraint("body_id", "minutes_year", "minutes_seq", name="uq_meeting_minutes_number"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
     body_id: Mapped[int] = mapped_column(ForeignKey("meeting_bodies.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(Integer)
-    scheduled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    scheduled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)  # the lists' order
     place: Mapped[str] = mapped_column(String(200))
     chair_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
     entrusted_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
@@ -560,6 +575,9 @@ class Meeting(Base):
     notice_sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Its minutes' number in the body's yearly series, taken when they are signed (002 细则 §6(七)).
+    minutes_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    minutes_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class MeetingAttendance(Base):
@@ -571,25 +589,62 @@ class MeetingAttendance(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
-    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)  # "my meetings"
     kind: Mapped[AttendeeKind] = mapped_column(_enum(AttendeeKind, "attendee_kind"))
     status: Mapped[AttendanceStatus] = mapped_column(_enum(AttendanceStatus, "attendance_status"))
     # For a substitute or an AB partner: the absent member they attend for.
     for_official_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
 
 
+class CollectiveMatter(Base):
+    """A matter that must go to a body (三重一大 事项目录), copied from its rule set's policies/meetings_matters table."""
+
+    __tablename__ = "collective_matters"
+    __table_args__ = (UniqueConstraint("county_id", "code", name="uq_collective_matter_code"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(200))
+    body_kind: Mapped[BodyKind] = mapped_column(_enum(BodyKind, "collective_matter_body_kind"))
+    personnel: Mapped[bool] = mapped_column(Boolean, default=False)
+    # In 万元: the matter needs the body from this amount on; null = always.
+    threshold_wan: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    required_materials: Mapped[list] = mapped_column(JSON)
+    # A normative draft is SENT to legality review at least this many working days before the meeting (003 §61).
+    legality_review_lead_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    article: Mapped[str] = mapped_column(String(200))
+
+
 class AgendaItem(Base):
-    """An item (议题) a meeting takes up; minimal for now: enough to check quorum and count votes."""
+    """An item (议题): proposed to a body, coordinated, checked, accepted, scheduled on a meeting and noticed."""
 
     __tablename__ = "agenda_items"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("meeting_bodies.id"), index=True)
+    # Null until the office schedules the item on a meeting of its body.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True, nullable=True)
     title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[ItemKind] = mapped_column(_enum(ItemKind, "agenda_item_kind"), default=ItemKind.DECISION)
+    matter_id: Mapped[int | None] = mapped_column(ForeignKey("collective_matters.id"), nullable=True)
+    sponsor_department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), nullable=True)
+    proposer_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    coordinated_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    deferred_from_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"), nullable=True)
+    proposed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set while the item waits for the body's first meeting scheduled after this moment (a deferred item, a report).
+    next_meeting_after: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # When the notice that lists it went out (002 细则 §6(三)).
+    noticed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     is_personnel: Mapped[bool] = mapped_column(Boolean, default=False)
     member_in_charge_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
-    state: Mapped[ItemState] = mapped_column(_enum(ItemState, "agenda_item_state"))
+    # Whom a personnel item is about: [{"official_id": id or null, "name": ...}] (002 人事 §23).
+    persons_concerned: Mapped[list] = mapped_column(JSON, default=list)
+    state: Mapped[ItemState] = mapped_column(_enum(ItemState, "agenda_item_state"), index=True)
     # Computed when the item is decided (never typed); the chair's words in chair-decides bodies.
     outcome: Mapped[Outcome | None] = mapped_column(_enum(Outcome, "agenda_item_outcome"), nullable=True)
     conclusion: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -608,6 +663,34 @@ class MeetingVote(Base):
     official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
     choice: Mapped[VoteChoice] = mapped_column(_enum(VoteChoice, "vote_choice"))
     cast_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A show of hands the office recorded on the member's behalf: who recorded it (null: cast in person, or by
+    # an administrator's account, which the audit trail names).
+    route: Mapped[VoteRoute] = mapped_column(_enum(VoteRoute, "vote_route"), default=VoteRoute.IN_PERSON)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+
+
+class AgendaItemMaterial(Base):
+    """A material an item goes to the office with (002 三重一大 二(三)); metadata only, no file is stored."""
+
+    __tablename__ = "agenda_item_materials"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id"), index=True)
+    kind: Mapped[MaterialKind] = mapped_column(_enum(MaterialKind, "agenda_material_kind"))
+    title: Mapped[str] = mapped_column(String(300))
+    file_name: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    file_size: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    file_sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # A legality opinion: the day the draft went to the legal office (003 §61).
+    sent_for_review_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # A consultation (三重一大 二(二)): whom, when, by when; the reply, or deemed consent once reply_by passed.
+    consulted_unit: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    sent_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    reply_by: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    reply: Mapped[str | None] = mapped_column(Text, nullable=True)
+    replied_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class WrittenOpinion(Base):
@@ -622,3 +705,116 @@ class WrittenOpinion(Base):
     official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
     stance: Mapped[VoteChoice] = mapped_column(_enum(VoteChoice, "written_opinion_stance"))
     text: Mapped[str] = mapped_column(Text)
+
+
+class MeetingDecision(Base):
+    """A decision (决定事项) taken on a decided item, who carries it out by when, and where its execution stands."""
+
+    __tablename__ = "meeting_decisions"
+    __table_args__ = (Index("ix_meeting_decisions_county_state", "county_id", "state"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    # One decision per item: the record of what the chair declared on it.
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id"), unique=True)
+    outcome: Mapped[DecisionOutcome] = mapped_column(_enum(DecisionOutcome, "meeting_decision_outcome"))
+    state: Mapped[DecisionState] = mapped_column(_enum(DecisionState, "meeting_decision_state"))
+    text: Mapped[str] = mapped_column(Text)
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    responsible_department_ids: Mapped[list] = mapped_column(JSON, default=list)
+    responsible_person_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    # A fixed day, or so many working days from the meeting's end (002 细则 §12); at most one of the two.
+    deadline_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    deadline_working_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    supervision: Mapped[str] = mapped_column(Text, default="")
+    publishable: Mapped[bool] = mapped_column(Boolean, default=False)
+    report_to_party_committee: Mapped[bool] = mapped_column(Boolean, default=False)
+    adopted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A major change before the body (三重一大 二(七)): the item placed for it, why, and the state to return to
+    # when the body does not change the decision.
+    change_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"), nullable=True)
+    change_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    state_before_change: Mapped[DecisionState | None] = mapped_column(
+        _enum(DecisionState, "meeting_decision_state_before_change"), nullable=True)
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_decisions.id"), nullable=True)
+    suspension_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+# ---------------------------------------------------------------- recusal, minutes clocks, emergency decisions
+
+
+class OfficialRelation(Base):
+    """The relation register: an official's relative (002 人事 §18), another official or a person named outside
+    the roster. Sensitive: only the roster's administrator and the discipline inspector read it."""
+
+    __tablename__ = "official_relations"
+    __table_args__ = (
+        CheckConstraint("relative_id IS NOT NULL OR relative_name IS NOT NULL", name="ck_relation_relative"),
+        CheckConstraint("relative_id IS NULL OR relative_id <> official_id", name="ck_relation_not_self"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"), index=True)
+    relative_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True, index=True)
+    relative_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    kind: Mapped[RelationKind] = mapped_column(_enum(RelationKind, "relation_kind"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MeetingRecusal(Base):
+    """A member recused from an item (002 人事 §23): no vote, no counted written opinion."""
+
+    __tablename__ = "meeting_recusals"
+    __table_args__ = (UniqueConstraint("item_id", "official_id", name="uq_meeting_recusal"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_items.id"), index=True)
+    official_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
+    reason: Mapped[RecusalReason] = mapped_column(_enum(RecusalReason, "recusal_reason"))
+    # Copied from the register when automatic, so the record stands if the register changes later.
+    relation_kind: Mapped[RelationKind | None] = mapped_column(_enum(RelationKind, "recusal_relation_kind"),
+                                                               nullable=True)
+    concerning: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    raised_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
+    raised_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MinutesReminder(Base):
+    """The office's reminder that a meeting's minutes are late (003 §46); at most one per meeting and clock."""
+
+    __tablename__ = "minutes_reminders"
+    __table_args__ = (UniqueConstraint("meeting_id", "clock", name="uq_minutes_reminder"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id"), index=True)
+    clock: Mapped[str] = mapped_column(String(20))  # "draft" or "sign"
+    due_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class EmergencyDecision(Base):
+    """A decision taken without a meeting (临机处置, 000 §7; 002 细则 §17), to be reported to the body."""
+
+    __tablename__ = "meeting_emergency_decisions"
+    __table_args__ = (Index("ix_emergency_decisions_county_state", "county_id", "state"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
+    body_id: Mapped[int] = mapped_column(ForeignKey("meeting_bodies.id"), index=True)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("officials.id"))
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    matter: Mapped[str] = mapped_column(String(300))
+    reasons: Mapped[str] = mapped_column(Text)
+    state: Mapped[EmergencyState] = mapped_column(_enum(EmergencyState, "emergency_decision_state"))
+    # The report item on the body's next meeting; a carried report points at the newest one.
+    report_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_items.id"), nullable=True, index=True)
+    recorded_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reported_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)

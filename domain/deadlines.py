@@ -13,6 +13,7 @@ class CountedFrom(str, enum.Enum):
     ACTIVATION = "activation"  # the step reached the person
     SUBMISSION = "submission"  # the document entered the flow
     MEETING = "meeting"  # so many working days *before* the standing meeting
+    MEETING_END = "meeting_end"  # from the end of the meeting that took the document's decision
 
 
 class SecondLapse(str, enum.Enum):

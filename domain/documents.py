@@ -63,8 +63,13 @@ class Flag(str, enum.Enum):
     FISCAL_FUNDS = "fiscal_funds"
     MAJOR = "major"
     URGENT = "urgent"
-    MEETING_DECIDED = "meeting_decided"
+    MEETING_DECIDED = "meeting_decided"  # derived: a linked decision that authorises
+    UNDECIDED_COLLECTIVE = "undecided_collective"  # derived: the catalogue needs a decision the link lacks
     CHAIRED_BY_VM = "chaired_by_vm"
+
+
+# Flags that follow from the document's decision and catalogue matter (services.meetings_decisions), never input.
+DERIVED_FLAGS = frozenset({Flag.MEETING_DECIDED, Flag.UNDECIDED_COLLECTIVE})
 
 
 class Classification(str, enum.Enum):

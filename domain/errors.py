@@ -36,7 +36,17 @@ class ErrorCode(str, enum.Enum):
     DECISION_MODE = "decision_mode"
     NOT_CLOSE = "not_close"
     NOTICE_TOO_LATE = "notice_too_late"
+    RECUSED = "recused"
+    OUTCOME_BOUND_BY_VOTE = "outcome_bound_by_vote"
+    DECISION_NOT_AUTHORISING = "decision_not_authorising"
+    DERIVED_FLAG = "derived_flag"
     CALENDAR_UNKNOWN = "calendar_unknown"
+    # The agenda pipeline
+    NOT_ENTITLED = "not_entitled"
+    WRONG_BODY = "wrong_body"
+    MATERIALS_MISSING = "materials_missing"
+    LEGALITY_REVIEW_TOO_LATE = "legality_review_too_late"
+    NOT_ON_NOTICE = "not_on_notice"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
     TOO_LONG = "too_long"
     # Ids and accounts

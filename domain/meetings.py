@@ -46,6 +46,7 @@ class MeetingState(str, enum.Enum):
     NOTICE_SENT = "notice_sent"
     IN_SESSION = "in_session"
     CLOSED = "closed"
+    MINUTES_SIGNED = "minutes_signed"  # its minutes signed and numbered (002 细则 §6(七))
     CANCELLED = "cancelled"
 
 
@@ -64,7 +65,15 @@ class AttendanceStatus(str, enum.Enum):
 
 
 class ItemState(str, enum.Enum):
-    LISTED = "listed"
+    """The agenda pipeline (domain.meetings_agenda), then the meeting's handling of the item."""
+
+    PROPOSED = "proposed"
+    COORDINATED = "coordinated"  # by the VM in charge (000 §42; 003 §45)
+    CHECKED = "checked"  # the office's completeness check (002 三重一大 二(三))
+    ACCEPTED = "accepted"  # by the body's chair (000 §42; 003 §45; 002 细则 §6(一))
+    SCHEDULED = "scheduled"  # on a meeting of the body, not yet on a notice
+    NOTICED = "noticed"  # listed on a notice sent in time (002 细则 §6(三))
+    WITHDRAWN = "withdrawn"
     OPEN = "open"
     VOTING = "voting"
     DECIDED = "decided"
@@ -77,6 +86,13 @@ class VoteChoice(str, enum.Enum):
     ABSTAIN = "abstain"
 
 
+class VoteRoute(str, enum.Enum):
+    """How a vote came onto the record: cast by the member, or a show of hands the office recorded for them."""
+
+    IN_PERSON = "in_person"
+    SHOW_OF_HANDS = "show_of_hands"
+
+
 class Outcome(str, enum.Enum):
     PASSED = "passed"
     NOT_PASSED = "not_passed"
@@ -87,7 +103,8 @@ _TRANSITIONS = {
     MeetingState.PLANNED: {MeetingState.NOTICE_SENT, MeetingState.CANCELLED},
     MeetingState.NOTICE_SENT: {MeetingState.IN_SESSION, MeetingState.CANCELLED},
     MeetingState.IN_SESSION: {MeetingState.CLOSED},
-    MeetingState.CLOSED: set(),
+    MeetingState.CLOSED: {MeetingState.MINUTES_SIGNED},
+    MeetingState.MINUTES_SIGNED: set(),
     MeetingState.CANCELLED: set(),
 }
 
@@ -139,6 +156,8 @@ class BodyRules:
     deferral_margin: int
     ab_partner_counts: bool
     article: str
+    # A recused member leaves the item's quorum base and 应到会 (county data; the seeds are silent).
+    recused_leave_denominator: bool = True
 
 
 def meeting_title(year: int, seq: int, body_name: str) -> str:

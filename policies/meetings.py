@@ -16,7 +16,8 @@ from policies import POLICY_DIR
 
 COLUMNS = ("kind", "name", "members", "attendees", "chair_role", "entrusted_chair_roles", "decision_mode", "quorum",
            "personnel_quorum", "member_in_charge_must_attend", "pass_rule", "deferral_margin", "notice_lead_days",
-           "minutes_series", "ab_partner_counts", "article")
+           "minutes_series", "ab_partner_counts", "recused_leave_denominator", "minutes_draft_days",
+           "minutes_sign_days", "minutes_clock_article", "article")
 
 
 class InvalidBody(ValueError):
@@ -42,6 +43,12 @@ class BodySpec:
     notice_lead_days: int
     minutes_series: str
     ab_partner_counts: bool
+    # 002 人事 §23 says who recuses, not how the count treats them: county data, default yes.
+    recused_leave_denominator: bool
+    # Working days from the meeting's end to the minutes' draft and signature (003 §46); None: no clock.
+    minutes_draft_days: int | None
+    minutes_sign_days: int | None
+    minutes_clock_article: str
     article: str
 
     def checked(self) -> BodySpec:
@@ -49,7 +56,7 @@ class BodySpec:
         spec = replace(self, name=self.name.strip(), minutes_series=self.minutes_series.strip(),
                        article=self.article.strip(), attendees=tuple(a.strip() for a in self.attendees if a.strip()),
                        quorum=self.quorum.strip(), personnel_quorum=self.personnel_quorum.strip(),
-                       pass_rule=self.pass_rule.strip())
+                       pass_rule=self.pass_rule.strip(), minutes_clock_article=self.minutes_clock_article.strip())
         for column in ("name", "minutes_series", "article"):
             if not getattr(spec, column):
                 raise InvalidBody(column, f"A meeting body needs its {column.replace('_', ' ')}.")
@@ -68,11 +75,26 @@ class BodySpec:
             raise InvalidBody("deferral_margin", "The deferral margin is a number of votes, 0 or more.")
         if not 0 <= spec.notice_lead_days <= 30:
             raise InvalidBody("notice_lead_days", "The notice lead time is 0 to 30 working days.")
+        for column in ("minutes_draft_days", "minutes_sign_days"):
+            days = getattr(spec, column)
+            if days is not None and not 0 <= days <= 30:
+                raise InvalidBody(column, "A minutes clock is 0 to 30 working days, or none.")
+        if (spec.minutes_draft_days is not None and spec.minutes_sign_days is not None
+                and spec.minutes_draft_days > spec.minutes_sign_days):
+            raise InvalidBody("minutes_sign_days", "The minutes are signed after they are drafted: the signing clock "
+                                                   "cannot be shorter than the drafting one.")
+        clocked = spec.minutes_draft_days is not None or spec.minutes_sign_days is not None
+        if clocked and not spec.minutes_clock_article:
+            raise InvalidBody("minutes_clock_article", "A minutes clock names the article that sets it, e.g. 003 §46.")
         return spec
 
 
 def _roles(text: str) -> tuple[MemberRole, ...]:
     return () if text.strip() == "-" else tuple(MemberRole(r.strip()) for r in text.split("|"))
+
+
+def _days(text: str) -> int | None:
+    return None if text == "-" else int(text)
 
 
 def _flag(text: str) -> bool:
@@ -92,6 +114,9 @@ def parse_row(values: list[str]) -> BodySpec:
         member_in_charge_must_attend=_flag(row["member_in_charge_must_attend"]), pass_rule=row["pass_rule"],
         deferral_margin=int(row["deferral_margin"]), notice_lead_days=int(row["notice_lead_days"]),
         minutes_series=row["minutes_series"], ab_partner_counts=_flag(row["ab_partner_counts"]),
+        recused_leave_denominator=_flag(row["recused_leave_denominator"]),
+        minutes_draft_days=_days(row["minutes_draft_days"]), minutes_sign_days=_days(row["minutes_sign_days"]),
+        minutes_clock_article="" if row["minutes_clock_article"] == "-" else row["minutes_clock_article"],
         article=row["article"],
     ).checked()
 
@@ -130,5 +155,7 @@ def spec_from(kind: str, name: str, rules: dict) -> BodySpec:
         personnel_quorum=rules["personnel_quorum"], member_in_charge_must_attend=rules["member_in_charge_must_attend"],
         pass_rule=rules["pass_rule"], deferral_margin=rules["deferral_margin"],
         notice_lead_days=rules["notice_lead_days"], minutes_series=rules["minutes_series"],
-        ab_partner_counts=rules["ab_partner_counts"], article=rules["article"],
+        ab_partner_counts=rules["ab_partner_counts"], recused_leave_denominator=rules["recused_leave_denominator"],
+        minutes_draft_days=rules["minutes_draft_days"], minutes_sign_days=rules["minutes_sign_days"],
+        minutes_clock_article=rules["minutes_clock_article"], article=rules["article"],
     )

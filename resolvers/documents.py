@@ -279,6 +279,9 @@ async def _draft_fields(session: AsyncSession, ctx: Context, draft: s.DraftInput
         standing_meeting_on=draft.standing_meeting_on,
         attachments=[{"name": a.name, "media_type": a.media_type, "size_bytes": a.size_bytes, "sha256": a.sha256}
                      for a in draft.attachments],
+        decision_id=await find_optional(session, ctx, models.MeetingDecision, draft.decision_id, "decisionId",
+                                        county_id=county_id),
+        matter_code=draft.matter_code, amount_wan=draft.amount_wan,
     )
 
 

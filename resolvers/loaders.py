@@ -14,12 +14,16 @@ from db.engine import ReadSession
 from db.models import (
     AbPair,
     AgendaItem,
+    AgendaItemMaterial,
     ChainStep,
     County,
     Department,
+    Document,
     DocumentCoSponsor,
     DocumentEvent,
     MeetingAttendance,
+    MeetingRecusal,
+    MinutesReminder,
     MeetingVote,
     Official,
     PortfolioAssignment,
@@ -28,6 +32,7 @@ from db.models import (
     WrittenOpinion,
 )
 from db.periods import held_on
+from domain.calendar import WorkingCalendar
 from domain.roster import Role
 
 K = TypeVar("K", bound=Hashable)
@@ -63,6 +68,12 @@ class Loaders:
         self.items_of_meeting = DataLoader(self._children(AgendaItem, AgendaItem.meeting_id))
         self.votes_of_item = DataLoader(self._children(MeetingVote, MeetingVote.item_id))
         self.opinions_of_item = DataLoader(self._children(WrittenOpinion, WrittenOpinion.item_id))
+        self.recusals_of_item = DataLoader(self._children(MeetingRecusal, MeetingRecusal.item_id))
+        self.minutes_of_meeting = DataLoader(self._children(Document, Document.minutes_of_meeting_id))
+        self.minutes_reminders_of_meeting = DataLoader(self._children(MinutesReminder, MinutesReminder.meeting_id))
+        self.materials_of_item = DataLoader(self._children(AgendaItemMaterial, AgendaItemMaterial.item_id))
+        self.documents_of_decision = DataLoader(self._load_documents_of_decision)
+        self.calendar_of_county = DataLoader(self._load_calendars)
 
     def rows(self, model) -> DataLoader:
         """Rows of ``model`` by primary key (None where missing)."""
@@ -119,6 +130,23 @@ class Loaders:
         for document_id, department_id in rows:
             grouped[document_id].append(department_id)
         return [grouped.get(i, []) for i in document_ids]
+
+    async def _load_documents_of_decision(self, decision_ids: list[int]) -> list[list[int]]:
+        """The ids of the documents executing each decision, oldest first."""
+        session = await self._session()
+        rows = await session.execute(select(Document.decision_id, Document.id)
+                                     .where(Document.decision_id.in_(decision_ids)).order_by(Document.id))
+        grouped: dict[int, list[int]] = defaultdict(list)
+        for decision_id, document_id in rows:
+            grouped[decision_id].append(document_id)
+        return [grouped.get(i, []) for i in decision_ids]
+
+    async def _load_calendars(self, county_ids: list[int]) -> list[WorkingCalendar]:
+        # Imported here: services.calendar → tenancy → meetings → … → documents → deadlines → calendar.
+        from services.calendar import calendar_for
+
+        session = await self._session()
+        return [await calendar_for(session, county_id=county_id) for county_id in county_ids]
 
     async def _load_positions_of_official(self, official_ids: list[int]) -> list[list[Position]]:
         """All holdings, ended ones included, oldest first."""

@@ -37,6 +37,9 @@ _NOUN = {
     models.MeetingBody: "meeting body",
     models.Meeting: "meeting",
     models.AgendaItem: "agenda item",
+    models.AgendaItemMaterial: "agenda material",
+    models.CollectiveMatter: "collective matter",
+    models.MeetingDecision: "meeting decision",
 }
 
 

@@ -18,6 +18,7 @@ from resolvers.pagination import After, Before, Last, PageSize, paginate
 from resolvers.governance import SigningRuleRow
 from schema.documents import ChainStep, Circulation, Document, StepAssignment
 from schema.meetings import AgendaItem, Meeting, MeetingBody
+from schema.meetings_decisions import MeetingDecision
 from schema.lists import OfficialOrder, OfficialOrderField, OrderDirection
 from schema.types import (
     AbPair,
@@ -42,7 +43,7 @@ from services import cover as cover_service
 # Every type with a global id, by the type name the id carries.
 _NODE_TYPES = {t.__strawberry_definition__.name: t for t in (
     County, Department, Official, Position, AbPair, Absence, Entrustment, Account, Document, ChainStep,
-    StepAssignment, Circulation, SigningRuleRow, ApiToken, MeetingBody, Meeting, AgendaItem)}
+    StepAssignment, Circulation, SigningRuleRow, ApiToken, MeetingBody, Meeting, AgendaItem, MeetingDecision)}
 MAX_NODES = 100
 
 

@@ -20,6 +20,7 @@ from domain.documents import Route
 from domain.errors import TopLevelCode
 from resolvers.context import SIGN_IN_EXPIRED, Context, public_error
 from resolvers.loaders import Loaders
+from resolvers.meetings_inbox import MeetingEvent, meeting_event
 from schema import documents as s
 from schema.labels import labelled_enum
 from schema.types import Official
@@ -126,9 +127,41 @@ class Subscription:
                     if delivered is not None:
                         yield delivered
 
+    @strawberry.subscription(description="Live news of your meetings: a notice or supplementary notice sent, a "
+                                         "meeting cancelled, an agenda item now waiting for you. Over "
+                                         "graphql-transport-ws, signed in as for inboxEvents.")
+    async def meeting_events(self, info: Info) -> AsyncGenerator[MeetingEvent, None]:
+        ctx: SocketContext = info.context
+        principal = ctx.require_principal()
+        if principal.official_id is None:
+            raise public_error(TopLevelCode.FORBIDDEN, "This account is not an official's; it has no inbox.")
+        with ctx.hub.subscribe(county_id=principal.county_id, official_id=principal.official_id) as inbox:
+            while True:
+                event = await inbox.get()
+                if event.document_id is not None or event.official_id != principal.official_id:
+                    continue  # a document's event (inboxEvents), or someone else's
+                async with ctx.event_reads():
+                    await still_signed_in(ctx, await ctx.session())
+                    delivered = await meeting_event(info, event)
+                    if delivered is not None:
+                        yield delivered
+
+
+async def still_signed_in(ctx: SocketContext, session) -> None:
+    """The socket was signed in once; a token revoked or expired since then stops the feed."""
+    try:
+        signed_in = await authenticate(session, bearer=ctx.bearer, secret_key=ctx.settings.secret_key) is not None
+    except TokenExpired:
+        raise public_error(TopLevelCode.TOKEN_EXPIRED, SIGN_IN_EXPIRED) from None
+    if not signed_in:
+        raise public_error(TopLevelCode.UNAUTHENTICATED,
+                           "Your sign-in was revoked or its account disabled; reconnect with a new token.")
+
 
 async def _for_subscriber(ctx: SocketContext, event: Event, me: int) -> InboxEvent | None:
     """The event as this subscriber sees it, or None when it is not theirs (now) or not for their eyes."""
+    if event.document_id is None:  # a meeting's event: meetingEvents delivers those
+        return None
     session = await ctx.session()
     if event.official_id == me:
         route, on_behalf_of = Route.DIRECT, None
@@ -138,14 +171,7 @@ async def _for_subscriber(ctx: SocketContext, event: Event, me: int) -> InboxEve
         if event.official_id not in covered:
             return None
         route, on_behalf_of = covered[event.official_id], event.official_id
-    # The socket was signed in once; a token revoked or expired since then stops the feed.
-    try:
-        signed_in = await authenticate(session, bearer=ctx.bearer, secret_key=ctx.settings.secret_key) is not None
-    except TokenExpired:
-        raise public_error(TopLevelCode.TOKEN_EXPIRED, SIGN_IN_EXPIRED) from None
-    if not signed_in:
-        raise public_error(TopLevelCode.UNAUTHENTICATED,
-                           "Your sign-in was revoked or its account disabled; reconnect with a new token.")
+    await still_signed_in(ctx, session)
     document = await session.get(models.Document, event.document_id)
     if document is None:
         return None

@@ -186,6 +186,10 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     from resolvers.governance import GovernanceMutations, GovernanceQueries
     from resolvers.labels import LabelQueries
     from resolvers.meetings import MeetingMutations, MeetingQueries
+    from resolvers.meetings_agenda import AgendaMutations, AgendaQueries
+    from resolvers.meetings_decisions import MeetingDecisionMutations, MeetingDecisionQueries
+    from resolvers.meetings_inbox import MeetingInboxQueries
+    from resolvers.meetings_records import MeetingRecordMutations, MeetingRecordQueries
     from resolvers.mutations import Mutation
     from resolvers.queries import Query
     from resolvers.subscriptions import Subscription, SubscriptionsOverSockets
@@ -216,11 +220,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=_root("Query", "Reads. Every field needs a signed-in caller ('Authorization: Bearer <token>') and "
                              "reads the counties that caller may read.",
                     (Query, DocumentQueries, CirculationQueries, GovernanceQueries, CalendarQueries, AccountQueries,
-                     LabelQueries, MeetingQueries)),
+                     LabelQueries, MeetingQueries, MeetingInboxQueries, MeetingDecisionQueries, AgendaQueries,
+                     MeetingRecordQueries)),
         mutation=_root("Mutation", "Changes. Each runs in one audited transaction and returns its payload, or a "
                                    "MutationError when it changed nothing; only login is open to anonymous callers.",
                        (Mutation, DocumentMutations, CirculationMutations, GovernanceMutations, CalendarMutations,
-                        AccountMutations, MeetingMutations)),
+                        AccountMutations, MeetingMutations, MeetingDecisionMutations, AgendaMutations,
+                        MeetingRecordMutations)),
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.debug),

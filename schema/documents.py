@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 from strawberry import relay
@@ -16,6 +17,9 @@ from resolvers.loaders import now_or_later
 from schema.labels import labelled_enum
 from schema.types import CoverResolution, Department, Official, _RosterNode
 from schema.validation import row_id
+
+if TYPE_CHECKING:
+    from schema.meetings_decisions import MeetingDecision
 
 IssuerEnum = labelled_enum(d.Issuer, name="Issuer", description="In whose name (名义) the document goes out.")
 GenreEnum = labelled_enum(d.Genre, name="Genre", description="The kind of document (文种).")
@@ -225,7 +229,13 @@ class Document(_RosterNode, relay.Node):
     direction: DirectionEnum = strawberry.field(description="To whom it goes (行文方向).")
     meeting: MeetingEnum = strawberry.field(description="For minutes: the meeting they record; NONE otherwise.")
     flags: list[FlagEnum] = strawberry.field(description="Properties of the content the signing table routes on, "
-                                                         "e.g. NORMATIVE.")
+                                                         "e.g. NORMATIVE, as drafted; MEETING_DECIDED and "
+                                                         "UNDECIDED_COLLECTIVE follow from the decision and the "
+                                                         "catalogue (see decision, explain).")
+    matter_code: str | None = strawberry.field(description="The collective-matter catalogue code of its matter "
+                                                           "(三重一大); null when none.")
+    amount_wan: Decimal | None = strawberry.field(description="The amount it concerns, in 万元, counted against the "
+                                                              "matter's threshold; null when none.")
     urgent: bool = strawberry.field(description="An urgent document 急件 (it has the URGENT flag).")
     classification: ClassificationEnum = strawberry.field(description="Security classification (密级).")
     state: DocumentStateEnum = strawberry.field(description="Where it stands.")
@@ -247,6 +257,7 @@ class Document(_RosterNode, relay.Node):
     drafted_by_id: strawberry.Private[int]
     addressed_to_id: strawberry.Private[int | None]
     meeting_chair_id: strawberry.Private[int | None]
+    decision_id: strawberry.Private[int | None]
     row: strawberry.Private[models.Document]
 
     @classmethod
@@ -261,7 +272,8 @@ class Document(_RosterNode, relay.Node):
                                     sha256=a["sha256"]) for a in row.attachments],
             created_at=row.created_at, submitted_at=row.submitted_at, signed_at=row.signed_at,
             county_id=row.county_id, lead_department_id=row.lead_department_id, drafted_by_id=row.drafted_by_id,
-            addressed_to_id=row.addressed_to_id, meeting_chair_id=row.meeting_chair_id, row=row,
+            addressed_to_id=row.addressed_to_id, meeting_chair_id=row.meeting_chair_id,
+            matter_code=row.matter_code, amount_wan=row.amount_wan, decision_id=row.decision_id, row=row,
         )
 
     @classmethod
@@ -288,6 +300,15 @@ class Document(_RosterNode, relay.Node):
     @strawberry.field(description="Set when the sender addressed a leader personally.")
     def addressed_to(self, info: Info) -> Official | None:
         return _official(info, self.addressed_to_id)
+
+    @strawberry.field(description="The meeting decision it executes (决定事项); null when none is linked.")
+    async def decision(self, info: Info) -> Annotated[
+            MeetingDecision, strawberry.lazy("schema.meetings_decisions")] | None:
+        from schema.meetings_decisions import MeetingDecision
+
+        if self.decision_id is None:
+            return None
+        return MeetingDecision.from_row(await info.context.loaders.rows(models.MeetingDecision).load(self.decision_id))
 
     @strawberry.field(description="The current round's approval chain, in order.")
     def chain(self, info: Info) -> list[ChainStep]:
@@ -391,6 +412,13 @@ class DraftInput:
     standing_meeting_on: dt.date | None = strawberry.field(
         default=None, description="The standing meeting it goes to; review limits count back from it.")
     attachments: list[AttachmentInput] = strawberry.field(default_factory=list, description="Files to attach.")
+    decision_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The passed meeting decision that stands which it executes; MEETING_DECIDED "
+                                  "follows from it (never set that flag by hand).")
+    matter_code: str | None = strawberry.field(
+        default=None, description="Its matter's code in the county's collective-matter catalogue (三重一大).")
+    amount_wan: Decimal | None = strawberry.field(
+        default=None, description="The amount, in 万元; needed when the matter goes to its body from a threshold.")
 
 
 @strawberry.input(description="A draft or returned document to change, and its new content.")

@@ -115,7 +115,11 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "FISCAL_FUNDS": Label("财政性项目资金", "Fiscal project funds."),
         "MAJOR": Label("重大事项", "A major or county-wide matter."),
         "URGENT": Label("急件", "Urgent."),
-        "MEETING_DECIDED": Label("会议已议定", "Already decided at a meeting."),
+        "MEETING_DECIDED": Label("会议已议定", "Executes a passed decision of a meeting that stands; follows from "
+                                 "the linked decision, never set by hand."),
+        "UNDECIDED_COLLECTIVE": Label("未经集体决策", "Its catalogue matter needs a collective decision and no standing "
+                                      "passed decision of that matter's body is linked; follows from the link and the "
+                                      "catalogue, never set by hand."),
         "CHAIRED_BY_VM": Label("副县长主持会议", "For minutes: the meeting was chaired by a vice magistrate."),
     },
     "Classification": {
@@ -203,13 +207,31 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "NOT_PRESENT": Label("未到会", "The member is not recorded present; an absent member gives a written "
                                       "opinion instead."),
         "ALREADY_VOTED": Label("已表决", "The member has voted on the item already."),
+        "OUTCOME_BOUND_BY_VOTE": Label("表决结果有约束力", "The members voted: the decision follows the result "
+                                       "(002 细则 §6(六)); the message names the outcomes allowed."),
+        "DECISION_NOT_AUTHORISING": Label("决定事项不能作为依据", "Only a passed decision that stands (not suspended, "
+                                          "superseded or under change) authorises documents."),
+        "DERIVED_FLAG": Label("标记由关联决定事项生成", "The flag follows from the linked decision and the catalogue; link "
+                              "the decision instead of setting it."),
         "DECISION_MODE": Label("议事方式不符", "The body decides the other way: by the chair's conclusion, or by a "
                                             "named vote."),
         "NOT_CLOSE": Label("表决意见不接近", "Only a close vote may be deferred to the next meeting."),
         "NOTICE_TOO_LATE": Label("会议通知未提前送达", "The notice went out later than the body's lead time in "
                                  "working days before the meeting (002 细则 §6(三)); the message names the day."),
+        "RECUSED": Label("已回避", "The member has recused from the item (002 人事 §23): no vote, no counted "
+                                   "written opinion."),
         "CALENDAR_UNKNOWN": Label("缺少节假日数据", "The working days run into a year nobody has entered in the "
                                   "county's calendar; an administrator enters it."),
+        "NOT_ENTITLED": Label("无权办理此环节", "The roster does not give this person this step of the agenda "
+                              "pipeline; the message names the rule."),
+        "WRONG_BODY": Label("会议类别不符", "The item or matter belongs to another body; the message names the "
+                                          "article."),
+        "MATERIALS_MISSING": Label("材料不齐备", "Materials the item's matter requires are missing, or a "
+                                   "consultation awaits its reply; the message names them and the article."),
+        "LEGALITY_REVIEW_TOO_LATE": Label("合法性审查送审过晚", "The draft went to legality review later than the "
+                                          "matter's lead time in working days before the meeting (003 §61)."),
+        "NOT_ON_NOTICE": Label("未列入会议通知", "The item was not on a notice sent in time: no ad hoc motions "
+                               "(002 细则 §6(三))."),
         "TOO_MANY_ATTEMPTS": Label("尝试次数过多", "Too many failed attempts; try again later."),
         "TOO_LONG": Label("内容过长", "A text is longer than allowed."),
         "WRONG_ID_TYPE": Label("编号类型不符", "The id is of another type than the field expects; the message names "
@@ -273,6 +295,7 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "ACTIVATION": Label("送达之日起", "From when the step reached the person."),
         "SUBMISSION": Label("报送之日起", "From when the document entered the flow."),
         "MEETING": Label("会前", "So many working days before the standing meeting."),
+        "MEETING_END": Label("会议结束之日起", "From the end of the meeting that took the document's decision."),
     },
     "DeadlineSecondLapse": {
         "REMIND_AGAIN": Label("再次催办", "The office reminds again."),
@@ -301,6 +324,8 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "NOTICE_SENT": Label("已通知", "The notice has gone to the members."),
         "IN_SESSION": Label("进行中", "The meeting is sitting."),
         "CLOSED": Label("已结束", "The meeting has ended."),
+        "MINUTES_SIGNED": Label("纪要已签发", "Its minutes are signed and numbered in the body's yearly series "
+                                         "(002 细则 §6(七))."),
         "CANCELLED": Label("已取消", "Called off."),
     },
     "AttendeeKind": {
@@ -317,21 +342,123 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "ABSENT": Label("缺席", "Absent."),
     },
     "AgendaItemState": {
-        "LISTED": Label("已列入", "On the meeting's agenda, not yet taken up."),
+        "PROPOSED": Label("已提出", "Proposed to a body; waits for the vice magistrate in charge."),
+        "COORDINATED": Label("已协调", "Coordinated by the vice magistrate in charge; waits for the office's check."),
+        "CHECKED": Label("已审核", "The office found its materials complete; waits for the chair's acceptance."),
+        "ACCEPTED": Label("已确定上会", "The chair accepted it; waits for a meeting."),
+        "SCHEDULED": Label("已列入会议", "On a meeting, not yet on a notice sent in time."),
+        "NOTICED": Label("已通知", "Listed on a notice sent in time: the meeting may take it up."),
+        "WITHDRAWN": Label("已撤回", "Taken back by its proposer."),
         "OPEN": Label("审议中", "Taken up: being discussed."),
         "VOTING": Label("表决中", "Put to a named vote."),
         "DECIDED": Label("已决定", "Decided: a computed vote result or the chair's conclusion."),
         "DEFERRED": Label("暂缓表决", "A close vote held over to the body's next meeting."),
+    },
+    "AgendaItemKind": {
+        "DECISION": Label("决策事项", "A matter for the body to decide."),
+        "BRIEFING": Label("通报事项", "A briefing the body hears."),
+        "REPORT": Label("临机处置报告", "An emergency decision reported to the body (000 §7; 002 细则 §17)."),
+        "LAW_STUDY": Label("学法", "Law study (001 §10; 003 §42)."),
+        "PERSONNEL": Label("人事事项", "A personnel matter: the personnel quorum applies (002 细则 §5)."),
+    },
+    "AgendaMaterialKind": {
+        "REQUEST": Label("请示", "The request for the body's decision."),
+        "DRAFT_AND_EXPLANATION": Label("草案及起草说明", "The draft and its explanation."),
+        "OPTIONS": Label("备选方案", "One of the options to choose from; two or more where required (002 三重一大 "
+                                    "二(一))."),
+        "LEGAL_BASIS": Label("法律政策依据", "The draft's legal and policy basis."),
+        "OPINION_SUMMARY": Label("征求意见汇总", "The opinions gathered, summarised."),
+        "EXPERT_OPINION": Label("专家论证意见", "The experts' opinion."),
+        "RISK_ASSESSMENT": Label("风险评估报告", "The (stability) risk assessment."),
+        "LEGALITY_OPINION": Label("合法性审查意见", "The legal office's legality opinion, with the day the draft was "
+                                                   "sent (003 §25, §61)."),
+        "CONSULTATION_REPLY": Label("征求意见反馈", "A consulted unit's written reply, or its deemed consent (002 三重一大 "
+                                                  "二(二))."),
+    },
+    "ConsultationState": {
+        "AWAITING": Label("待反馈", "The reply-by day has not passed and no reply came."),
+        "REPLIED": Label("已反馈", "The unit replied in writing."),
+        "DEEMED_CONSENT": Label("视为同意", "No reply by the reply-by day: deemed consent (未按时反馈意见视为同意)."),
     },
     "VoteChoice": {
         "FOR": Label("赞成", "For."),
         "AGAINST": Label("反对", "Against."),
         "ABSTAIN": Label("弃权", "Abstains."),
     },
+    "VoteRoute": {
+        "IN_PERSON": Label("本人表决", "Cast by the member."),
+        "SHOW_OF_HANDS": Label("举手表决代录", "A show of hands the office recorded on the member's behalf."),
+    },
+    "MeetingOrderField": {
+        "SCHEDULED_AT": Label("会议时间", "When the meeting is to start."),
+    },
+    "MeetingEventKind": {
+        "NOTICE": Label("会议通知", "The meeting's notice went out to you."),
+        "SUPPLEMENTARY_NOTICE": Label("补充通知", "A supplementary notice of the meeting went out to you."),
+        "CANCELLED": Label("会议取消", "The meeting was called off."),
+        "ITEM_AWAITS": Label("议题待办", "An agenda item waits for you to coordinate, check or accept it."),
+    },
+    "MeetingAction": {
+        "SCHEDULE": Label("安排会议", "Schedule a meeting (the government office)."),
+        "SEND_NOTICE": Label("发送会议通知", "Send the meeting's notice (the government office)."),
+        "CANCEL_MEETING": Label("取消会议", "Call the meeting off (the government office)."),
+        "RECORD_ATTENDANCE": Label("登记出席", "Record attendance (the government office)."),
+        "ADD_ITEM": Label("列入议题", "List an item for the meeting (the government office)."),
+        "OPEN_MEETING": Label("宣布开会", "Open the meeting (the chair)."),
+        "CLOSE_MEETING": Label("宣布散会", "Close the meeting (the chair)."),
+        "OPEN_ITEM": Label("审议议题", "Take an item up (the chair)."),
+        "PUT_TO_VOTE": Label("付诸表决", "Put an item to a named vote (the chair)."),
+        "CLOSE_VOTE": Label("宣布表决结果", "Declare the vote's result (the chair)."),
+        "DEFER_ITEM": Label("暂缓表决", "Hold a close vote over (the chair)."),
+        "RECORD_CONCLUSION": Label("作出结论", "Record the chair's conclusion (the chair)."),
+        "CAST_VOTE": Label("表决", "Cast your own vote (a member)."),
+        "RECORD_VOTE": Label("代录表决", "Record a member's show of hands (the government office)."),
+        "GIVE_WRITTEN_OPINION": Label("提交书面意见", "Give your own written opinion (an absent member)."),
+        "RECORD_WRITTEN_OPINION": Label("代录书面意见", "Record an absent member's written opinion (the government "
+                                                   "office)."),
+    },
     "AgendaItemOutcome": {
         "PASSED": Label("通过", "FOR was more than the pass share of the members who should attend."),
         "NOT_PASSED": Label("未通过", "FOR fell short of the pass share of the members who should attend."),
         "CHAIR_CONCLUDED": Label("主持人作出结论", "Concluded by the chair in a chair-decides body."),
+    },
+    "MeetingDecisionOutcome": {
+        "PASSED": Label("通过", "Passed: the matter goes ahead and documents executing it may be signed."),
+        "NOT_PASSED": Label("不予通过", "Not passed; recorded for the record, it authorises nothing."),
+        "MODIFIED": Label("修改", "Passed with the changes the meeting made; it authorises like a pass."),
+        "SHELVED": Label("搁置", "Shelved; it authorises nothing."),
+        "REDISCUSS": Label("再次讨论", "To be discussed again; it authorises nothing."),
+    },
+    "MeetingDecisionState": {
+        "ADOPTED": Label("已作出", "Recorded; its execution has not started."),
+        "IN_EXECUTION": Label("执行中", "Being carried out by the responsible departments."),
+        "CHANGE_PENDING": Label("变更待议", "A major change is before the body again (三重一大 二(七)); it authorises "
+                                "nothing new until the body decides."),
+        "DONE": Label("已办结", "Carried out."),
+        "SUSPENDED": Label("暂缓执行", "Suspended (三重一大 二(八)); it authorises nothing."),
+        "SUPERSEDED": Label("已被变更", "The body decided a change: the new decision replaces this one."),
+    },
+    "RelationKind": {
+        "SPOUSE": Label("夫妻", "Husband or wife."),
+        "PARENT": Label("父母", "A parent (直系血亲)."),
+        "CHILD": Label("子女", "A child (直系血亲)."),
+        "SIBLING": Label("兄弟姐妹", "A brother or sister (三代以内旁系血亲)."),
+        "SPOUSE_PARENT": Label("配偶父母", "A parent of the spouse (近姻亲)."),
+        "OTHER_BLOOD": Label("其他直系或三代以内旁系血亲", "Another lineal relative, or a collateral one within three "
+                                                   "generations."),
+        "OTHER_MARRIAGE": Label("其他近姻亲", "Another close relative by marriage."),
+    },
+    "RecusalReason": {
+        "DECLARED": Label("本人申请回避", "The member declared it."),
+        "RAISED_BY_OFFICE": Label("办公室提出", "Raised by the office."),
+        "RAISED_BY_INSPECTOR": Label("纪检监察提出", "Raised by the discipline inspector."),
+        "AUTOMATIC": Label("按亲属关系自动回避", "The member is a person concerned, or related to one in the "
+                                          "relation register."),
+    },
+    "EmergencyDecisionState": {
+        "REPORT_DUE": Label("待报告", "Its report waits on the body's next meeting."),
+        "REPORTED": Label("已报告", "The body's meeting took the report up."),
+        "OVERDUE": Label("逾期未报告", "A meeting closed without taking the report up; it is carried to the next."),
     },
 }
 

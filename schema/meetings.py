@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+import enum
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -12,12 +13,20 @@ from strawberry.types import Info
 from db import models
 from domain import meetings as m
 from domain.meetings import meeting_title
+from domain.meetings_recusal import item_base
 from policies.meetings import BodySpec
 from schema.labels import labelled_enum
+from schema.meetings_records import MeetingRecusal, MinutesReminder, PersonConcerned
+from schema.meetings_agenda import AgendaPipeline
+from schema.lists import OrderDirection
 from schema.mutations import MutationError
 from schema.types import Official
 from schema.validation import row_id
 from services import meetings
+from services.meetings_minutes import number_of
+
+if TYPE_CHECKING:
+    from schema.documents import Document
 
 BodyKindEnum = labelled_enum(m.BodyKind, name="MeetingBodyKind", description="What kind of meeting body it is.")
 MemberRoleEnum = labelled_enum(m.MemberRole, name="MeetingMemberRole",
@@ -30,9 +39,11 @@ AttendeeKindEnum = labelled_enum(m.AttendeeKind, name="AttendeeKind", descriptio
 AttendanceStatusEnum = labelled_enum(m.AttendanceStatus, name="AttendanceStatus",
                                      description="Whether an attendee is there.")
 ItemStateEnum = labelled_enum(m.ItemState, name="AgendaItemState",
-                              description="Where an item is: listed → open → voting → decided or deferred.")
+                              description="Where an item is: proposed → coordinated → checked → accepted → scheduled "
+                                          "→ noticed → open → voting → decided or deferred; or withdrawn.")
 VoteChoiceEnum = labelled_enum(m.VoteChoice, name="VoteChoice", description="A member's vote, or a written opinion's "
                                                                             "stance.")
+VoteRouteEnum = labelled_enum(m.VoteRoute, name="VoteRoute", description="How a vote came onto the record.")
 OutcomeEnum = labelled_enum(m.Outcome, name="AgendaItemOutcome", description="How an item was decided.")
 
 
@@ -76,6 +87,17 @@ class MeetingBody(relay.Node):
     ab_partner_counts_toward_quorum: bool = strawberry.field(
         description="An AB partner attending for an absent VM counts toward quorum (the seeds are silent; default "
                     "no).")
+    recused_leave_denominator: bool = strawberry.field(
+        description="A member recused from an item (002 人事 §23) leaves its quorum base and the members who should "
+                    "attend (应到会); the seeds are silent, default yes.")
+    minutes_draft_days: int | None = strawberry.field(
+        description="Working days from the meeting's end by which the minutes' draft goes for review (003 §46: 2); "
+                    "null: no clock.")
+    minutes_sign_days: int | None = strawberry.field(
+        description="Working days from the meeting's end by which the minutes are signed (003 §46: a week, 5); null: "
+                    "no clock.")
+    minutes_clock_article: str = strawberry.field(description="The article that sets the minutes clocks; empty when "
+                                                              "there are none.")
     article: str = strawberry.field(description="The articles the body's rules come from.")
 
     @classmethod
@@ -88,7 +110,9 @@ class MeetingBody(relay.Node):
                    member_in_charge_must_attend=spec.member_in_charge_must_attend, pass_rule=spec.pass_rule,
                    deferral_margin=spec.deferral_margin, notice_lead_days=spec.notice_lead_days,
                    minutes_series=spec.minutes_series, ab_partner_counts_toward_quorum=spec.ab_partner_counts,
-                   article=spec.article)
+                   recused_leave_denominator=spec.recused_leave_denominator,
+                   minutes_draft_days=spec.minutes_draft_days, minutes_sign_days=spec.minutes_sign_days,
+                   minutes_clock_article=spec.minutes_clock_article, article=spec.article)
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
@@ -116,11 +140,20 @@ class MeetingAttendance:
 class MeetingVote:
     choice: VoteChoiceEnum = strawberry.field(description="For, against or abstain.")
     cast_at: dt.datetime = strawberry.field(description="When it was cast.")
+    route: VoteRouteEnum = strawberry.field(description="Cast by the member, or a show of hands the office recorded "
+                                                        "on the member's behalf.")
     official_id: strawberry.Private[int]
+    recorded_by_id: strawberry.Private[int | None] = None
 
     @strawberry.field(description="The member who voted.")
     async def member(self, info: Info) -> Official:
         return await _official(info, self.official_id)
+
+    @strawberry.field(description="The office's official who recorded a show of hands for the member; null when "
+                                  "the member cast it, or an administrator's account recorded it (the audit trail "
+                                  "names it).")
+    async def recorded_by(self, info: Info) -> Official | None:
+        return await _official(info, self.recorded_by_id)
 
 
 @strawberry.type(description="An absent member's written opinion: shown and weighed for deferral, never a vote "
@@ -147,8 +180,9 @@ class VoteTally:
                                                "deferral margin: the chair may defer.")
 
 
-@strawberry.type(description="An item (议题) before a meeting; minimal for now: what quorum and votes need.")
-class AgendaItem(relay.Node):
+@strawberry.type(description="An item (议题): proposed to a body, through the agenda pipeline to a meeting "
+                             "whose notice lists it, then discussed and decided.")
+class AgendaItem(AgendaPipeline, relay.Node):
     id: relay.NodeID[int]
     title: str = strawberry.field(description="What the item is about.")
     is_personnel: bool = strawberry.field(description="A personnel item: the body's personnel quorum applies.")
@@ -157,13 +191,13 @@ class AgendaItem(relay.Node):
     conclusion: str | None = strawberry.field(description="The chair's conclusion, in chair-decides bodies.")
     decided_at: dt.datetime | None = strawberry.field(description="When it was decided.")
     member_in_charge_id: strawberry.Private[int | None]
-    meeting_id: strawberry.Private[int]
+    meeting_id: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: models.AgendaItem) -> AgendaItem:
         return cls(id=row.id, title=row.title, is_personnel=row.is_personnel, state=row.state, outcome=row.outcome,
                    conclusion=row.conclusion, decided_at=row.decided_at, member_in_charge_id=row.member_in_charge_id,
-                   meeting_id=row.meeting_id)
+                   meeting_id=row.meeting_id, **AgendaPipeline.values(row))
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
@@ -177,21 +211,41 @@ class AgendaItem(relay.Node):
     @strawberry.field(description="The named votes, in the order cast.")
     async def votes(self, info: Info) -> list[MeetingVote]:
         rows = await info.context.loaders.votes_of_item.load(self.id)
-        return [MeetingVote(choice=r.choice, cast_at=r.cast_at, official_id=r.official_id) for r in rows]
+        return [MeetingVote(choice=r.choice, cast_at=r.cast_at, route=r.route, official_id=r.official_id,
+                            recorded_by_id=r.recorded_by_id) for r in rows]
 
     @strawberry.field(description="Absent members' written opinions.")
     async def written_opinions(self, info: Info) -> list[WrittenOpinion]:
         rows = await info.context.loaders.opinions_of_item.load(self.id)
         return [WrittenOpinion(stance=r.stance, text=r.text, official_id=r.official_id) for r in rows]
 
-    @strawberry.field(description="The votes counted against the members who should attend.")
-    async def tally(self, info: Info) -> VoteTally:
+    @strawberry.field(description="Members recused from the item (002 人事 §23), in the order recorded.")
+    async def recusals(self, info: Info) -> list[MeetingRecusal]:
+        return [MeetingRecusal.from_row(r) for r in await info.context.loaders.recusals_of_item.load(self.id)]
+
+    @strawberry.field(description="Whom a personnel item is about; members concerned or related to one are recused "
+                                  "as it is taken up (002 人事 §23).")
+    async def persons_concerned(self, info: Info) -> list[PersonConcerned]:
+        row = await info.context.loaders.rows(models.AgendaItem).load(self.id)
+        return [PersonConcerned(name=p["name"], official_id=p["official_id"]) for p in row.persons_concerned or []]
+
+    @strawberry.field(description="The votes counted against the members who should attend; null until the item "
+                                  "is on a meeting.")
+    async def tally(self, info: Info) -> VoteTally | None:
+        if self.meeting_id is None:
+            return None
         loaders = info.context.loaders
         meeting = await loaders.rows(models.Meeting).load(self.meeting_id)
         body = await loaders.rows(models.MeetingBody).load(meeting.body_id)
-        members = [r for r in await loaders.attendance_of_meeting.load(meeting.id) if r.kind == m.AttendeeKind.MEMBER]
-        counted = m.Tally.count((r.choice for r in await loaders.votes_of_item.load(self.id)),
-                                (r.stance for r in await loaders.opinions_of_item.load(self.id)), len(members))
+        members = [r.official_id for r in await loaders.attendance_of_meeting.load(meeting.id)
+                   if r.kind == m.AttendeeKind.MEMBER]
+        # A recused member leaves 应到会 where the body says so, and their opinion never counts (002 人事 §23).
+        recused = {r.official_id for r in await loaders.recusals_of_item.load(self.id)}
+        base = item_base(members, recused, meetings.rules_of(body))
+        counted = m.Tally.count((r.choice for r in await loaders.votes_of_item.load(self.id)
+                                 if r.official_id not in recused),
+                                (r.stance for r in await loaders.opinions_of_item.load(self.id)
+                                 if r.official_id not in recused), len(base))
         return VoteTally(for_=counted.for_, against=counted.against, abstain=counted.abstain,
                          should_attend=counted.should_attend, written_for=counted.written_for,
                          written_against=counted.written_against,
@@ -255,12 +309,67 @@ class Meeting(relay.Node):
         return [MeetingAttendance(kind=r.kind, status=r.status, official_id=r.official_id,
                                   for_official_id=r.for_official_id) for r in rows]
 
+    @strawberry.field(description="Its minutes' number in the body's yearly series, e.g. 常务会议纪要〔2026〕12号; null "
+                                  "until the minutes are signed (002 细则 §6(七)).")
+    async def minutes_number(self, info: Info) -> str | None:
+        row = await info.context.loaders.rows(models.Meeting).load(self.id)
+        return number_of(row, await self._body(info))
+
+    @strawberry.field(description="Its minutes document (genre minutes), once the office has drafted it; null when "
+                                  "there is none or you may not see it.")
+    async def minutes_document(self, info: Info) -> Annotated[Document, strawberry.lazy("schema.documents")] | None:
+        from resolvers.documents import visible_documents
+
+        found = await info.context.loaders.minutes_of_meeting.load(self.id)
+        return (await visible_documents(info, [found[0].id]))[0] if found else None
+
+    @strawberry.field(description="The office's reminders that its minutes are late (003 §46).")
+    async def minutes_reminders(self, info: Info) -> list[MinutesReminder]:
+        return [MinutesReminder(clock=r.clock, due_at=r.due_at, sent_at=r.sent_at)
+                for r in await info.context.loaders.minutes_reminders_of_meeting.load(self.id)]
+
     @strawberry.field(description="Its items, in the order listed.")
     async def items(self, info: Info) -> list[AgendaItem]:
         return [AgendaItem.from_row(r) for r in await info.context.loaders.items_of_meeting.load(self.id)]
 
+    @strawberry.field(description="Your own row in its attendance (as a member, substitute, AB partner or 列席 "
+                                  "attendee); null when you are not at it.")
+    async def my_attendance(self, info: Info) -> MeetingAttendance | None:
+        me = info.context.require_principal().official_id
+        rows = await info.context.loaders.attendance_of_meeting.load(self.id)
+        mine = next((r for r in rows if me is not None and r.official_id == me), None)
+        if mine is None:
+            return None
+        return MeetingAttendance(kind=mine.kind, status=mine.status, official_id=mine.official_id,
+                                 for_official_id=mine.for_official_id)
+
 
 # ---------------------------------------------------------------- inputs and payloads
+
+
+class MeetingOrderField(enum.Enum):
+    SCHEDULED_AT = "scheduled_at"
+
+
+labelled_enum(MeetingOrderField, name="MeetingOrderField", description="What the meetings list is ordered by.")
+
+
+@strawberry.input(description="The order of the meetings list: latest first unless asked otherwise.")
+class MeetingOrder:
+    field: MeetingOrderField = strawberry.field(default=MeetingOrderField.SCHEDULED_AT,
+                                                description="The field to order by.")
+    direction: OrderDirection = strawberry.field(default=OrderDirection.DESC, description="Which way.")
+
+
+@strawberry.input(description="Narrows the meetings list; every condition given must hold (AND).")
+class MeetingFilter:
+    scheduled_from: dt.date | None = strawberry.field(
+        default=None, description="Scheduled on or after this day (Asia/Shanghai).")
+    scheduled_to: dt.date | None = strawberry.field(
+        default=None, description="Scheduled on or before this day (Asia/Shanghai), the day included.")
+    body_id: relay.GlobalID | None = strawberry.field(default=None, description="Meetings of this body.")
+    states: list[MeetingStateEnum] | None = strawberry.field(
+        default=None, description="In one of these states; any state when omitted.")
 
 
 @strawberry.input(description="A meeting body's rules; thresholds are '>1/2', '>=2/3' or '-' for none.")
@@ -285,6 +394,15 @@ class MeetingBodyInput:
     notice_lead_days: int = strawberry.field(default=1, description="Working days the notice goes out before.")
     ab_partner_counts_toward_quorum: bool = strawberry.field(default=False, description="An AB partner attending "
                                                              "for an absent VM counts toward quorum.")
+    recused_leave_denominator: bool = strawberry.field(
+        default=True, description="A recused member leaves the item's quorum base and 应到会 (002 人事 §23; the seeds "
+                                  "are silent).")
+    minutes_draft_days: int | None = strawberry.field(
+        default=None, description="Working days from the meeting's end to the minutes' draft; null for no clock.")
+    minutes_sign_days: int | None = strawberry.field(
+        default=None, description="Working days from the meeting's end to the minutes' signature; null for no clock.")
+    minutes_clock_article: str = strawberry.field(default="", description="The article setting the minutes clocks, "
+                                                                          "e.g. 003 §46; required with a clock.")
 
     def spec(self) -> BodySpec:
         return BodySpec(kind=self.kind, name=self.name, members=tuple(self.members), attendees=tuple(self.attendees),
@@ -293,7 +411,9 @@ class MeetingBodyInput:
                         member_in_charge_must_attend=self.member_in_charge_must_attend, pass_rule=self.pass_rule,
                         deferral_margin=self.deferral_margin, notice_lead_days=self.notice_lead_days,
                         minutes_series=self.minutes_series, ab_partner_counts=self.ab_partner_counts_toward_quorum,
-                        article=self.article)
+                        recused_leave_denominator=self.recused_leave_denominator,
+                        minutes_draft_days=self.minutes_draft_days, minutes_sign_days=self.minutes_sign_days,
+                        minutes_clock_article=self.minutes_clock_article, article=self.article)
 
 
 @strawberry.input(description="A new meeting body, e.g. a party group following 002.")

@@ -23,7 +23,7 @@ from domain.deadlines import CountedFrom, SecondLapse, deadline_for
 from domain.documents import AssignmentState, DocumentState, Flag, StepState
 from domain.roster import LOCAL_TZ, local_date
 from policies.deadlines import deadline_rules
-from services import audit, documents, handover, tenancy
+from services import audit, documents, handover, meetings_decisions, tenancy
 from services.calendar import calendar_for, unknown_year
 from services.events import InboxEvent, InboxEventKind, publish
 
@@ -37,7 +37,8 @@ async def start_clock(session, *, document: Document, step: ChainStep, at: dt.da
     """Set the step's due time as it becomes active (or clear it when no limit applies)."""
     county = await session.get(County, document.county_id)
     rule = deadline_for(deadline_rules(county.rule_set), action=step.action, genre=document.genre,
-                        flags=frozenset(Flag(f) for f in document.flags))
+                        flags=frozenset(Flag(f) for f in document.flags)
+                        | await meetings_decisions.decision_flags(session, document))
     if rule is None:
         step.due_at, step.deadline = None, None
         return
@@ -50,6 +51,12 @@ async def start_clock(session, *, document: Document, step: ChainStep, at: dt.da
             due = calendar.due_after(at, rule.working_days)
         elif rule.counted_from == CountedFrom.SUBMISSION:
             due = calendar.due_after(document.submitted_at or at, rule.working_days)
+        elif rule.counted_from == CountedFrom.MEETING_END:
+            ended = await meetings_decisions.deciding_meeting_end(session, document)
+            if ended is not None:
+                due = calendar.due_after(ended, rule.working_days)
+            else:
+                deadline["problem"] = "The meeting that took the decision has not ended: the limit counts from its end."
         elif document.standing_meeting_on is not None:
             review_by = calendar.working_days_before(document.standing_meeting_on, rule.working_days)
             due = calendar.due_after(dt.datetime.combine(review_by, dt.time(12), LOCAL_TZ), 0)
@@ -66,6 +73,7 @@ class SweepReport:
     reminded: int = 0
     deemed: int = 0
     handed_over: int = 0  # waiting work of officials whose retirement took effect
+    minutes_reminded: int = 0  # closed meetings whose minutes are late (services.meetings_minutes)
     busy: bool = False  # another process was sweeping
 
 
@@ -80,7 +88,12 @@ async def sweep(sessions, *, now: dt.datetime | None = None) -> SweepReport:
         handed_over = await _hand_over_retired_work(session, now)
         reminded = await _first_lapses(session, now)
         second_reminders, deemed = await _second_lapses(session, now)
-    return SweepReport(reminded=reminded + second_reminders, deemed=deemed, handed_over=handed_over)
+        # Imported here: services.meetings_minutes imports the document services, which import this module.
+        from services import meetings_minutes
+
+        minutes_reminded = await meetings_minutes.remind_late_minutes(session, now)
+    return SweepReport(reminded=reminded + second_reminders, deemed=deemed, handed_over=handed_over,
+                       minutes_reminded=minutes_reminded)
 
 
 async def _hand_over_retired_work(session, now: dt.datetime) -> int:

@@ -12,6 +12,7 @@ import datetime as dt
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -34,6 +35,7 @@ from db.periods import held_on
 from domain.chains import NoSigningRule, StaffedStep, UnstaffedRole, plan_chain, staff_chain
 from domain.cover import Cover, CoverReason, HopOutcome, RosterAt, who_acts_for
 from domain.documents import (
+    DERIVED_FLAGS,
     Action,
     AssignmentState,
     ChainRole,
@@ -53,7 +55,7 @@ from domain.errors import DomainError, ErrorCode, words
 from domain.roster import DepartmentKind, Role, local_date
 from domain.submission import Submission, check_submission
 # Module import: services.deadlines imports this module too.
-from services import audit, deadlines, events
+from services import audit, deadlines, events, meetings_decisions
 from services.cover import roster_at
 from services.events import InboxEvent, InboxEventKind
 from services.signing_rules import SigningTables
@@ -112,6 +114,10 @@ class DraftFields:
     meeting_chair_id: int | None = None
     standing_meeting_on: dt.date | None = None
     attachments: Sequence[dict] = ()
+    # The decision it executes, and the catalogue matter and amount that say whether it needs one.
+    decision_id: int | None = None
+    matter_code: str | None = None
+    amount_wan: Decimal | None = None
 
 
 # ---------------------------------------------------------------- who holds which office
@@ -209,12 +215,15 @@ async def co_sponsors_of(session, document_id: int) -> list[int]:
     return list(rows.scalars())
 
 
-def facts_of(document: Document, co_sponsors: list[int], offices: OfficeHolders) -> DocumentFacts:
+def facts_of(document: Document, co_sponsors: list[int], offices: OfficeHolders,
+             derived: frozenset[Flag] = frozenset()) -> DocumentFacts:
+    """``derived``: the flags that follow from the document's decision (services.meetings_decisions.decision_flags)."""
     departments = [d for d in [document.lead_department_id, *co_sponsors] if d is not None]
     vms = {offices.leader_in_charge[d] for d in departments if d in offices.leader_in_charge}
     span = Span.NONE if not vms else Span.SINGLE if len(vms) == 1 else Span.MULTI
     return DocumentFacts(issuer=document.issuer, genre=document.genre, direction=document.direction,
-                         meeting=document.meeting, flags=frozenset(Flag(f) for f in document.flags), span=span)
+                         meeting=document.meeting, flags=frozenset(Flag(f) for f in document.flags) | derived,
+                         span=span)
 
 
 async def plan_for(session, *, document: Document, tables: SigningTables, at: dt.datetime) -> list[StaffedStep]:
@@ -223,7 +232,10 @@ async def plan_for(session, *, document: Document, tables: SigningTables, at: dt
     co_sponsors = await co_sponsors_of(session, document.id)
     table = await tables.table_for(session, document.county_id)
     try:
-        plan = plan_chain(facts_of(document, co_sponsors, offices), table.decide)
+        # The chain is planned without the gate flag: it refuses the signature when it comes (and explain
+        # cites its row), it does not make the document unroutable.
+        derived = await meetings_decisions.decision_flags(session, document) - {Flag.UNDECIDED_COLLECTIVE}
+        plan = plan_chain(facts_of(document, co_sponsors, offices, derived), table.decide)
         return staff_chain(plan, holders_for(document, co_sponsors, offices))
     except NoSigningRule as error:
         raise DomainError(ErrorCode.UNROUTABLE, str(error), field="genre") from None
@@ -283,6 +295,10 @@ async def _check_departments(session, county_id: int, fields: DraftFields) -> No
 def _apply(document: Document, fields: DraftFields) -> None:
     if not fields.title.strip():
         raise DomainError(ErrorCode.INVALID, "A document needs a title.", field="title")
+    derived = sorted(Flag(f).value for f in set(fields.flags) & DERIVED_FLAGS)
+    if derived:
+        raise DomainError(ErrorCode.DERIVED_FLAG, f"{', '.join(derived)} follows from the decision the document "
+                          "executes: link it (decisionId, or linkDocumentToDecision) instead.", field="flags")
     document.title = fields.title.strip()
     document.body = fields.body
     document.issuer, document.genre, document.direction = fields.issuer, fields.genre, fields.direction
@@ -298,6 +314,10 @@ def _apply(document: Document, fields: DraftFields) -> None:
     document.meeting_chair_id = fields.meeting_chair_id
     document.standing_meeting_on = fields.standing_meeting_on
     document.attachments = [dict(a) for a in fields.attachments]
+    document.decision_id = fields.decision_id
+    document.matter_code = (fields.matter_code or "").strip() or None
+    # As the column stores it, so a payload shows what a later read will.
+    document.amount_wan = None if fields.amount_wan is None else fields.amount_wan.quantize(Decimal("0.01"))
 
 
 async def create_draft(session: AsyncSession, *, drafted_by_id: int, fields: DraftFields,
@@ -309,6 +329,8 @@ async def create_draft(session: AsyncSession, *, drafted_by_id: int, fields: Dra
     # County first, before the insert, as every writer does (lock_document): see db.engine.locked_row.
     await locked_row(session, County, drafter.county_id)
     await _check_departments(session, drafter.county_id, fields)
+    await meetings_decisions.check_draft_links(session, county_id=drafter.county_id, decision_id=fields.decision_id,
+                                               matter_code=fields.matter_code, amount_wan=fields.amount_wan)
     document = Document(county_id=drafter.county_id, drafted_by_id=drafter.id, state=DocumentState.DRAFT, round=0)
     _apply(document, fields)
     session.add(document)
@@ -330,6 +352,8 @@ async def update_draft(session: AsyncSession, *, document_id: int, official_id: 
         raise DomainError(ErrorCode.WRONG_STATE, "Only drafts and returned documents can be edited.",
                           field="documentId")
     await _check_departments(session, document.county_id, fields)
+    await meetings_decisions.check_draft_links(session, county_id=document.county_id, decision_id=fields.decision_id,
+                                               matter_code=fields.matter_code, amount_wan=fields.amount_wan)
     before = audit.as_record(document)
     _apply(document, fields)
     await session.execute(DocumentCoSponsor.__table__.delete().where(DocumentCoSponsor.document_id == document.id))
@@ -479,11 +503,15 @@ async def act(session: AsyncSession, *, document_id: int, official_id: int, verd
                  assignment=assignment, on_behalf_of_id=assignment.assignee_id if standing.cover else None,
                  route=standing.route, opinion=text)
     await advance(session, document, steps, step, at)
+    await _number_signed_minutes(session, document, at, actor)
     await audit.record(session, county_id=document.county_id, actor=actor, action=f"document.{verdict.value}",
                        entity="step_assignment", entity_id=assignment.id,
                        after={"document_id": document.id, "step": step.action.value,
                               "acted_by": official_id, "on_behalf_of": assignment.assignee_id,
-                              "route": standing.route.value, "opinion": text})
+                              "route": standing.route.value, "opinion": text,
+                              # A signature on a meeting's authorisation names the decision it rests on (003 §60).
+                              **(await meetings_decisions.basis_of(session, document)
+                                 if verdict == Verdict.SIGN else {})})
     return assignment
 
 
@@ -505,7 +533,8 @@ async def _standing_on_step(session, document: Document, step: ChainStep, offici
 async def _gate(session, document: Document, action: Action, standing: Standing, tables: SigningTables,
                 at: dt.datetime) -> None:
     offices = await office_holders(session, document.county_id, local_date(at))
-    facts = facts_of(document, await co_sponsors_of(session, document.id), offices)
+    facts = facts_of(document, await co_sponsors_of(session, document.id), offices,
+                     await meetings_decisions.decision_flags(session, document))
     table = await tables.table_for(session, document.county_id)
     decision = table.decide(facts, standing.route, action, standing.assignment.role)
     if not decision.allowed:
@@ -548,6 +577,14 @@ async def advance(session, document: Document, steps: list[ChainStep], step: Cha
         await _tell_waiting(session, document, following[0], InboxEventKind.NEW_ITEM, at)
 
 
+async def _number_signed_minutes(session, document: Document, at: dt.datetime, actor: audit.Actor) -> None:
+    """Signed minutes take their number in the body's series, in this transaction (services.meetings_minutes)."""
+    # Imported here: services.meetings_minutes drafts through this module, and imports the meetings services.
+    from services import meetings_minutes
+
+    await meetings_minutes.minutes_signed(session, document=document, at=at, actor=actor)
+
+
 async def urgent_sign(session: AsyncSession, *, document_id: int, official_id: int, consent_note: str,
                       tables: SigningTables, actor: audit.Actor, at: dt.datetime | None = None) -> Document:
     """Urgent, and the signer unreachable: proceed on their oral consent; they countersign later (000 §45)."""
@@ -563,7 +600,7 @@ async def urgent_sign(session: AsyncSession, *, document_id: int, official_id: i
                           field="consentNote")
     offices = await office_holders(session, document.county_id, local_date(at))
     co_sponsors = await co_sponsors_of(session, document.id)
-    facts = facts_of(document, co_sponsors, offices)
+    facts = facts_of(document, co_sponsors, offices, await meetings_decisions.decision_flags(session, document))
     table = await tables.table_for(session, document.county_id)
     roles = [role for role in ChainRole if official_id in holders_for(document, co_sponsors, offices)(role)]
     decision = next((d for role in roles
@@ -592,6 +629,7 @@ async def urgent_sign(session: AsyncSession, *, document_id: int, official_id: i
     await record_event(session, document, "signed_on_oral_consent", actor_id=official_id, at=at, step=step,
                  opinion=consent_note.strip())
     await record_event(session, document, "issued", actor_id=None, at=at, step=step)
+    await _number_signed_minutes(session, document, at, actor)
     await audit.record(session, county_id=document.county_id, actor=actor, action="document.urgent_sign",
                        entity="document", entity_id=document.id,
                        after={"acted_by": official_id, "consent": consent_note.strip(), "rule": decision.rule.rule})
@@ -743,7 +781,8 @@ async def explain(session, *, document_id: int, official_id: int, action: Action
     except DomainError as error:
         return Explanation(False, error.message)
     offices = await office_holders(session, document.county_id, local_date(at))
-    facts = facts_of(document, await co_sponsors_of(session, document.id), offices)
+    facts = facts_of(document, await co_sponsors_of(session, document.id), offices,
+                     await meetings_decisions.decision_flags(session, document))
     decision = (await tables.table_for(session, document.county_id)).decide(
         facts, standing.route, action, standing.assignment.role)
     on_behalf = standing.assignment.assignee_id if standing.cover else None

@@ -41,27 +41,44 @@ class InboxEventKind(enum.Enum):
     DEEMED_CONSENT = "deemed_consent"
 
 
+class MeetingEventKind(enum.Enum):
+    """A meeting's news for the people at it (services.meetings_inbox)."""
+
+    NOTICE = "meeting_notice"
+    SUPPLEMENTARY_NOTICE = "meeting_supplementary_notice"
+    CANCELLED = "meeting_cancelled"
+    ITEM_AWAITS = "agenda_item_awaits"
+
+
 @dataclass(frozen=True)
 class InboxEvent:
-    kind: InboxEventKind
+    """A document's event (``document_id``), or a meeting's or an agenda item's (``document_id`` None)."""
+
+    kind: InboxEventKind | MeetingEventKind
     county_id: int
     official_id: int  # whose inbox changed: the assignee by office
-    document_id: int
+    document_id: int | None
     step_id: int | None
     at: dt.datetime  # aware UTC
     note: str = ""
+    meeting_id: int | None = None
+    item_id: int | None = None
 
     def to_json(self) -> str:
         return json.dumps({"kind": self.kind.value, "county_id": self.county_id, "official_id": self.official_id,
                            "document_id": self.document_id, "step_id": self.step_id, "at": self.at.isoformat(),
-                           "note": self.note[:MAX_NOTE_CHARS]}, ensure_ascii=False)
+                           "note": self.note[:MAX_NOTE_CHARS], "meeting_id": self.meeting_id,
+                           "item_id": self.item_id}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, payload: str) -> InboxEvent:
         fields = json.loads(payload)
-        return cls(kind=InboxEventKind(fields["kind"]), county_id=fields["county_id"],
+        kind = fields["kind"]
+        kind = MeetingEventKind(kind) if fields["document_id"] is None else InboxEventKind(kind)
+        return cls(kind=kind, county_id=fields["county_id"],
                    official_id=fields["official_id"], document_id=fields["document_id"], step_id=fields["step_id"],
-                   at=dt.datetime.fromisoformat(fields["at"]), note=fields["note"])
+                   at=dt.datetime.fromisoformat(fields["at"]), note=fields["note"],
+                   meeting_id=fields.get("meeting_id"), item_id=fields.get("item_id"))
 
 
 async def publish(session: AsyncSession, event: InboxEvent) -> None:

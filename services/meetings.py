@@ -19,6 +19,7 @@ from db.models import (
     Meeting,
     MeetingAttendance,
     MeetingBody,
+    MeetingRecusal,
     MeetingVote,
     Official,
     Position,
@@ -40,15 +41,22 @@ from domain.meetings import (
     Tally,
     Threshold,
     VoteChoice,
+    VoteRoute,
     can_move,
     latest_notice_day,
     meeting_title,
     quorum_problem,
 )
+from domain.meetings_agenda import ItemKind
+from domain.meetings_recusal import RECUSAL_ARTICLE, item_base
 from domain.roster import LOCAL_TZ, DepartmentKind, Role, RuleSet, local_date
 from policies.meetings import BodySpec, InvalidBody, read_bodies, spec_from, stored_rules
 # Module import (not names): tenancy imports this module to install a new county's bodies.
-from services import audit, tenancy
+from services import audit, meetings_inbox, tenancy
+# Module import: services.meetings_agenda imports this module.
+from services import meetings_agenda
+# Module imports: services.meetings_recusal and services.meetings_emergency import this module.
+from services import meetings_emergency, meetings_recusal
 
 # Department principals who sit on the plenary (各部门的主任、局长, 000 §38): the government's own
 # departments, not the townships'.
@@ -69,7 +77,8 @@ def rules_of(body: MeetingBody) -> BodyRules:
                      personnel_quorum=Threshold.parse(spec.personnel_quorum),
                      member_in_charge_must_attend=spec.member_in_charge_must_attend,
                      pass_rule=Threshold.parse(spec.pass_rule), deferral_margin=spec.deferral_margin,
-                     ab_partner_counts=spec.ab_partner_counts, article=spec.article)
+                     ab_partner_counts=spec.ab_partner_counts, article=spec.article,
+                     recused_leave_denominator=spec.recused_leave_denominator)
 
 
 def _audited(body: MeetingBody) -> dict:
@@ -219,9 +228,12 @@ async def schedule(session: AsyncSession, *, body: MeetingBody, scheduled_at: dt
                                       kind=AttendeeKind.MEMBER, status=AttendanceStatus.EXPECTED)
                     for official_id in members)
     await session.flush()
+    # Deferred items and reports waiting for the body's next meeting go on this one.
+    carried = await meetings_agenda.carry_to(session, meeting=meeting)
     await audit.record(session, county_id=body.county_id, actor=actor, action="meeting.schedule", entity="meeting",
                        entity_id=meeting.id, after={**audit.as_record(meeting), "members": members,
-                                                    "title": meeting_title(year, meeting.seq, body.name)})
+                                                    "title": meeting_title(year, meeting.seq, body.name),
+                                                    "carried_items": carried})
     return meeting
 
 
@@ -237,6 +249,8 @@ async def move(session: AsyncSession, *, meeting: Meeting, to: MeetingState, act
     """
     await tenancy.lock_county(session, meeting.county_id)
     await session.refresh(meeting)
+    if to == MeetingState.NOTICE_SENT and meeting.state == MeetingState.NOTICE_SENT:
+        return await _supplementary_notice(session, meeting, notice_sent_at, actor)
     if not can_move(meeting.state, to):
         raise DomainError(ErrorCode.WRONG_STATE, f"A meeting that is {words(meeting.state)} cannot become "
                           f"{words(to)}.", field="meetingId")
@@ -252,10 +266,35 @@ async def move(session: AsyncSession, *, meeting: Meeting, to: MeetingState, act
     meeting.state = to
     if to in _STAMPS:
         setattr(meeting, _STAMPS[to], notice_sent_at if to == MeetingState.NOTICE_SENT else utcnow())
+    items = {}
+    if to == MeetingState.NOTICE_SENT:
+        items = {"noticed_items": await meetings_agenda.notice_items(session, meeting=meeting, sent_at=notice_sent_at)}
+    elif to == MeetingState.CANCELLED:
+        items = {"items_back_to_accepted": await meetings_agenda.unschedule(session, meeting=meeting)}
     await session.flush()
     await audit.record(session, county_id=meeting.county_id, actor=actor, action=f"meeting.{to.value}",
                        entity="meeting", entity_id=meeting.id, before={"state": before.value},
-                       after={"state": to.value})
+                       after={"state": to.value, **items})
+    if to == MeetingState.NOTICE_SENT:
+        await meetings_inbox.notice_sent(session, meeting=meeting)
+    elif to == MeetingState.CANCELLED:
+        await meetings_inbox.cancelled(session, meeting=meeting)
+    if to == MeetingState.CLOSED:
+        await meetings_emergency.meeting_closed(session, meeting=meeting, actor=actor)
+    return meeting
+
+
+async def _supplementary_notice(session: AsyncSession, meeting: Meeting, given: dt.datetime | None,
+                                actor: audit.Actor) -> Meeting:
+    """A further notice listing the items scheduled since the notice went out, itself in time (002 细则 §6(三))."""
+    sent_at = await _notice_in_time(session, meeting, given)
+    noticed = await meetings_agenda.notice_items(session, meeting=meeting, sent_at=sent_at)
+    if not noticed:
+        raise DomainError(ErrorCode.WRONG_STATE, "The notice has gone out and no item was scheduled since: there is "
+                          "nothing for a further notice to list.", field="meetingId")
+    await audit.record(session, county_id=meeting.county_id, actor=actor, action="meeting.supplementary_notice",
+                       entity="meeting", entity_id=meeting.id, after={"sent_at": sent_at, "noticed_items": noticed})
+    await meetings_inbox.notice_sent(session, meeting=meeting, supplementary=True)
     return meeting
 
 
@@ -369,16 +408,24 @@ class ItemContext:
     body: MeetingBody
     rules: BodyRules
     attendance: list[MeetingAttendance]
+    recused: frozenset[int] = frozenset()  # members recused from this item (002 人事 §23)
 
     @property
     def members(self) -> dict[int, MeetingAttendance]:
         return {r.official_id: r for r in self.attendance if r.kind == AttendeeKind.MEMBER}
 
+    @property
+    def base(self) -> set[int]:
+        """The members the item's quorum and pass rule count (应到会), recusals applied as the body says."""
+        return item_base(self.members, self.recused, self.rules)
+
 
 async def item_context(session: AsyncSession, item: AgendaItem) -> ItemContext:
     meeting = await session.get(Meeting, item.meeting_id)
     body = await session.get(MeetingBody, meeting.body_id)
-    return ItemContext(item, meeting, body, rules_of(body), await attendance_of(session, meeting.id))
+    recused = await session.execute(select(MeetingRecusal.official_id).where(MeetingRecusal.item_id == item.id))
+    return ItemContext(item, meeting, body, rules_of(body), await attendance_of(session, meeting.id),
+                       frozenset(recused.scalars()))
 
 
 async def _locked(session: AsyncSession, item: AgendaItem) -> ItemContext:
@@ -393,7 +440,8 @@ def _require_item_state(item: AgendaItem, *states: ItemState) -> None:
 
 
 def _require_quorum(ctx: ItemContext) -> None:
-    problem = quorum_problem(ctx.rules, members=len(ctx.members), present=present_for_quorum(ctx.attendance, ctx.rules),
+    problem = quorum_problem(ctx.rules, members=len(ctx.base),
+                             present=present_for_quorum(ctx.attendance, ctx.rules) - ctx.recused,
                              is_personnel=ctx.item.is_personnel, member_in_charge=ctx.item.member_in_charge_id)
     if problem:
         raise DomainError(ErrorCode.QUORUM_NOT_MET, problem, field="itemId")
@@ -401,9 +449,14 @@ def _require_quorum(ctx: ItemContext) -> None:
 
 async def add_item(session: AsyncSession, *, meeting: Meeting, title: str, is_personnel: bool,
                    member_in_charge_id: int | None, actor: audit.Actor) -> AgendaItem:
+    """The office's shortcut for an item the chair puts on the meeting: accepted and scheduled at once; it is
+    taken up only once a notice sent in time lists it (002 细则 §6(三))."""
     await tenancy.lock_county(session, meeting.county_id)
     await session.refresh(meeting)
     _open_for_business(meeting, "meetingId")
+    if meeting.state == MeetingState.IN_SESSION:
+        raise DomainError(ErrorCode.NOT_ON_NOTICE, "The meeting is sitting: it discusses only the items its notice "
+                          "listed, no ad hoc motions (不许临时动议, 002 细则 §6(一)(三); 000 §42).", field="meetingId")
     title = title.strip()
     if not title:
         raise DomainError(ErrorCode.INVALID, "An item needs a title.", field="title")
@@ -413,8 +466,10 @@ async def add_item(session: AsyncSession, *, meeting: Meeting, title: str, is_pe
         if in_charge.id not in members:
             raise DomainError(ErrorCode.NOT_A_MEMBER, f"{in_charge.name} is not a member of this meeting.",
                               field="memberInChargeId")
-    item = AgendaItem(county_id=meeting.county_id, meeting_id=meeting.id, title=title, is_personnel=is_personnel,
-                      member_in_charge_id=in_charge.id if in_charge else None, state=ItemState.LISTED)
+    item = AgendaItem(county_id=meeting.county_id, body_id=meeting.body_id, meeting_id=meeting.id, title=title,
+                      kind=ItemKind.PERSONNEL if is_personnel else ItemKind.DECISION, is_personnel=is_personnel,
+                      accepted_by_id=meeting.chair_id, member_in_charge_id=in_charge.id if in_charge else None,
+                      state=ItemState.SCHEDULED)
     session.add(item)
     await session.flush()
     await audit.record(session, county_id=meeting.county_id, actor=actor, action="agenda_item.add",
@@ -434,13 +489,26 @@ async def _item_moved(session: AsyncSession, ctx: ItemContext, action: str, befo
 async def open_item(session: AsyncSession, *, item: AgendaItem, actor: audit.Actor) -> AgendaItem:
     """Take the item up: the meeting is in session and has its quorum (细则 §5; 003 §42)."""
     ctx = await _locked(session, item)
-    _require_item_state(item, ItemState.LISTED)
+    if item.state in (ItemState.SCHEDULED, ItemState.ACCEPTED):
+        raise DomainError(ErrorCode.NOT_ON_NOTICE, f"“{item.title}” was on no notice sent in time: the meeting "
+                          "discusses the items its notice listed, no ad hoc motions; send a further notice in time "
+                          "(002 细则 §6(三)).", field="itemId")
+    _require_item_state(item, ItemState.NOTICED)
     if ctx.meeting.state != MeetingState.IN_SESSION:
         raise DomainError(ErrorCode.WRONG_STATE, f"The meeting is {words(ctx.meeting.state)}, not in session.",
                           field="itemId")
+    # Members concerned leave before the quorum is counted (002 人事 §23); a refusal rolls them back too.
+    ctx = await meetings_recusal.recuse_persons_concerned(session, ctx=ctx, actor=actor)
     _require_quorum(ctx)
     item.state = ItemState.OPEN
-    return await _item_moved(session, ctx, "open", ItemState.LISTED, actor)
+    await meetings_emergency.item_taken_up(session, item=item, actor=actor)
+    return await _item_moved(session, ctx, "open", ItemState.NOTICED, actor)
+
+
+def _require_not_recused(ctx: ItemContext, official_id: int, what: str) -> None:
+    if official_id in ctx.recused:
+        raise DomainError(ErrorCode.RECUSED, f"This member has recused from “{ctx.item.title}” and does not {what} "
+                          f"on it ({RECUSAL_ARTICLE}).", field="memberId")
 
 
 def _require_mode(ctx: ItemContext, mode: DecisionMode) -> None:
@@ -462,20 +530,24 @@ async def start_vote(session: AsyncSession, *, item: AgendaItem, actor: audit.Ac
 
 
 async def cast_vote(session: AsyncSession, *, item: AgendaItem, official_id: int, choice: VoteChoice,
-                    actor: audit.Actor) -> MeetingVote:
+                    actor: audit.Actor, route: VoteRoute = VoteRoute.IN_PERSON,
+                    recorded_by_id: int | None = None) -> MeetingVote:
+    """The member's vote; or, by SHOW_OF_HANDS, the office recording it for them (``recorded_by_id`` its official)."""
     ctx = await _locked(session, item)
     member = ctx.members.get(official_id)
     if member is None:
         raise DomainError(ErrorCode.NOT_A_MEMBER, f"Only members of {ctx.rules.name} vote ({ctx.rules.article}).",
                           field="memberId")
     _require_item_state(item, ItemState.VOTING)
+    _require_not_recused(ctx, official_id, "vote")
     if member.status != AttendanceStatus.PRESENT:
         raise DomainError(ErrorCode.NOT_PRESENT, "Only members present vote; an absent member may give a written "
                           "opinion, which is never counted (002 细则 §6(四)(五)).", field="memberId")
     if await session.scalar(select(MeetingVote.id).where(MeetingVote.item_id == item.id,
                                                          MeetingVote.official_id == official_id)):
         raise DomainError(ErrorCode.ALREADY_VOTED, "This member has voted on the item already.", field="memberId")
-    vote = MeetingVote(county_id=item.county_id, item_id=item.id, official_id=official_id, choice=choice)
+    vote = MeetingVote(county_id=item.county_id, item_id=item.id, official_id=official_id, choice=choice,
+                       route=route, recorded_by_id=recorded_by_id)
     session.add(vote)
     await session.flush()
     await audit.record(session, county_id=item.county_id, actor=actor, action="meeting_vote.cast",
@@ -491,7 +563,8 @@ async def record_written_opinion(session: AsyncSession, *, item: AgendaItem, off
     if member is None:
         raise DomainError(ErrorCode.NOT_A_MEMBER, f"Only members of {ctx.rules.name} give written opinions.",
                           field="memberId")
-    _require_item_state(item, ItemState.LISTED, ItemState.OPEN, ItemState.VOTING)
+    _require_item_state(item, ItemState.SCHEDULED, ItemState.NOTICED, ItemState.OPEN, ItemState.VOTING)
+    _require_not_recused(ctx, official_id, "give a written opinion")
     if member.status == AttendanceStatus.PRESENT:
         raise DomainError(ErrorCode.INVALID, "A member present speaks and votes at the meeting; written opinions "
                           "are for members who cannot attend (002 细则 §6(四)).", field="memberId")
@@ -511,10 +584,13 @@ async def record_written_opinion(session: AsyncSession, *, item: AgendaItem, off
     return opinion
 
 
-async def tally(session: AsyncSession, item: AgendaItem, members: int) -> Tally:
-    votes = list((await session.execute(select(MeetingVote.choice).where(MeetingVote.item_id == item.id))).scalars())
-    written = list((await session.execute(select(WrittenOpinion.stance)
-                                          .where(WrittenOpinion.item_id == item.id))).scalars())
+async def tally(session: AsyncSession, item: AgendaItem, members: int,
+                recused: frozenset[int] = frozenset()) -> Tally:
+    """The item's votes against ``members`` who should attend; a recused member's opinion is never counted."""
+    votes = list((await session.execute(select(MeetingVote.choice).where(
+        MeetingVote.item_id == item.id, MeetingVote.official_id.not_in(recused)))).scalars())
+    written = list((await session.execute(select(WrittenOpinion.stance).where(
+        WrittenOpinion.item_id == item.id, WrittenOpinion.official_id.not_in(recused)))).scalars())
     return Tally.count(votes, written, members)
 
 
@@ -522,7 +598,7 @@ async def close_vote(session: AsyncSession, *, item: AgendaItem, actor: audit.Ac
     """Declare the computed result: passed when FOR is more than half of the members who should attend (§6(六))."""
     ctx = await _locked(session, item)
     _require_item_state(item, ItemState.VOTING)
-    counted = await tally(session, item, len(ctx.members))
+    counted = await tally(session, item, len(ctx.base), ctx.recused)
     item.state, item.outcome, item.decided_at = ItemState.DECIDED, counted.outcome(ctx.rules.pass_rule), utcnow()
     return await _item_moved(session, ctx, "decide", ItemState.VOTING, actor, outcome=item.outcome.value,
                              tally=[counted.for_, counted.against, counted.abstain, counted.should_attend])
@@ -532,13 +608,19 @@ async def defer(session: AsyncSession, *, item: AgendaItem, actor: audit.Actor) 
     """The chair holds a close vote over to the next meeting (细则 §6(五)); written opinions weigh here."""
     ctx = await _locked(session, item)
     _require_item_state(item, ItemState.VOTING)
-    counted = await tally(session, item, len(ctx.members))
+    counted = await tally(session, item, len(ctx.base), ctx.recused)
     if not counted.is_close(ctx.rules.deferral_margin):
         raise DomainError(ErrorCode.NOT_CLOSE, f"For and against (written opinions included) differ by more than "
                           f"{ctx.rules.deferral_margin}: the vote is not close, so it is not deferred "
                           "(002 细则 §6(五)).", field="itemId")
     item.state = ItemState.DEFERRED
-    return await _item_moved(session, ctx, "defer", ItemState.VOTING, actor)
+    # 留待下次会议讨论 (细则 §6(五)): the body's next meeting after this one takes it up again.
+    again = await meetings_agenda.place_on_next_meeting(
+        session, body_id=ctx.body.id, title=item.title, kind=item.kind, actor=actor, deferred_from_id=item.id,
+        after=ctx.meeting.scheduled_at, matter_id=item.matter_id, sponsor_department_id=item.sponsor_department_id,
+        proposer_id=item.proposer_id, accepted_by_id=ctx.meeting.chair_id, is_personnel=item.is_personnel,
+        member_in_charge_id=item.member_in_charge_id)
+    return await _item_moved(session, ctx, "defer", ItemState.VOTING, actor, continued_as=again.id)
 
 
 async def record_conclusion(session: AsyncSession, *, item: AgendaItem, conclusion: str,

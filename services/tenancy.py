@@ -11,7 +11,7 @@ from db.engine import locked_row
 from db.models import County
 from domain.errors import DomainError, ErrorCode
 from domain.roster import RuleSet
-from services import audit, meetings, signing_rules
+from services import audit, meetings, meetings_matters, signing_rules
 
 # A county's code goes into command lines, file names and URLs: ASCII, no spaces, one spelling
 # (lowercase), e.g. ``lulong`` or ``qingxi-2``. The longest is the column's (a longer one is TOO_LONG).
@@ -46,6 +46,7 @@ async def create_county(session: AsyncSession, *, code: str, name: str, rule_set
     await session.flush()
     await signing_rules.install_rule_set(session, county_id=county.id, rule_set=rule_set)
     await meetings.install_bodies(session, county_id=county.id, rule_set=rule_set)
+    await meetings_matters.install_matters(session, county_id=county.id, rule_set=rule_set)
     await audit.record(session, county_id=county.id, actor=actor, action="county.create", entity="county",
                        entity_id=county.id, after={"code": code, "name": name, "rule_set": rule_set.value})
     return county

@@ -401,6 +401,32 @@ async def test_the_demo_county_has_a_document_in_every_state(qianfa, sessions):
     assert states == set(DocumentState)
 
 
+async def test_the_demo_county_shows_meetings_in_every_state_and_a_decision_behind_a_signed_document(qianfa, sessions):
+    from db.models import AgendaItem, Document, Meeting, MeetingBody, MeetingDecision, MeetingRecusal, MeetingVote
+    from domain.documents import DocumentState
+    from domain.meetings import BodyKind, ItemState, MeetingState
+    from domain.meetings_recusal import RecusalReason
+
+    assert (await qianfa("seed-demo")).code == 0
+    async with sessions() as session:
+        standing_states = set((await session.execute(select(Meeting.state).join(MeetingBody).where(
+            MeetingBody.kind == BodyKind.STANDING))).scalars())
+        party_group_votes = (await session.execute(select(MeetingVote.id).join(AgendaItem).join(Meeting)
+                                                   .join(MeetingBody).where(MeetingBody.kind == BodyKind.PARTY_GROUP)
+                                                   )).all()
+        deferred = (await session.execute(select(AgendaItem).where(AgendaItem.state == ItemState.DEFERRED))).scalars().all()
+        carried = (await session.execute(select(AgendaItem).where(
+            AgendaItem.deferred_from_id.in_([item.id for item in deferred])))).scalars().all()
+        automatic = (await session.execute(select(MeetingRecusal.reason))).scalars().all()
+        executed = (await session.execute(select(Document.state).join(
+            MeetingDecision, MeetingDecision.id == Document.decision_id))).scalars().all()
+    assert standing_states == set(MeetingState)
+    assert len(party_group_votes) >= 2
+    assert deferred and carried and carried[0].meeting_id is not None
+    assert RecusalReason.AUTOMATIC in automatic
+    assert DocumentState.SIGNED in executed
+
+
 async def test_an_administrator_creates_a_county_and_verifies_its_audit_chain(qianfa, sessions):
     from db.models import AuditEvent
 

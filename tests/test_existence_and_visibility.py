@@ -22,9 +22,23 @@ from cli.demo import demo_file, seed_demo
 from db.engine import session_factory
 from db.models import Account, AuditEvent, Base, SigningRule, StepAssignment
 from domain.documents import Classification, Direction, Genre, Issuer
+from domain.meetings import BodyKind, MeetingState
+from domain.meetings_agenda import MaterialKind
+from domain.meetings_decisions import DecisionOutcome
+from domain.meetings_recusal import RelationKind
 from domain.roster import AbsenceReason
 from schema import build_schema
-from services import auth, circulation, documents, meetings, roster
+from services import (
+    auth,
+    circulation,
+    documents,
+    meetings,
+    meetings_agenda,
+    meetings_decisions,
+    meetings_matters,
+    meetings_recusal,
+    roster,
+)
 from services.signing_rules import SigningTables
 from tests.api import Api
 from tests.county import PASSWORD, SYSTEM, County, build_county, create_system_admin
@@ -55,6 +69,8 @@ class World:
     body: str  # a Yanjin meeting body
     meeting: str  # a planned Yanjin meeting its magistrate chairs
     item: str  # an item listed for it
+    decided_item: str  # an item a Yanjin meeting decided
+    decision: str  # the decision on it
     api: Api | None = None
     sessions: object = None
     tokens: dict[str, str] = field(default_factory=dict)
@@ -82,6 +98,25 @@ async def _notice(session, county: County, drafter: str, tables: SigningTables, 
         await documents.submit(session, document_id=draft.id, official_id=county.officials[drafter], tables=tables,
                                actor=SYSTEM)
     return draft.id
+
+
+async def _decision(session, county: County) -> tuple[int, int]:
+    """A magistrate's office meeting that concluded on an item, and its decision: the item's and decision's ids."""
+    body = next(b for b in await meetings.bodies_of(session, county_id=county.id)
+                if b.kind == BodyKind.MAGISTRATE_OFFICE)
+    meeting = await meetings.schedule(session, body=body, scheduled_at=MONDAY_9AM, place="县长办公室",
+                                      chair_id=county.officials["MAG"], entrusted_by_id=None,
+                                      ad_hoc_approved_by_id=None, actor=SYSTEM)
+    item = await meetings.add_item(session, meeting=meeting, title="关于城区道路改造的议题", is_personnel=False,
+                                   member_in_charge_id=None, actor=SYSTEM)
+    await meetings.move(session, meeting=meeting, to=MeetingState.NOTICE_SENT, actor=SYSTEM,
+                        notice_sent_at=MONDAY_9AM - dt.timedelta(days=7))
+    await meetings.move(session, meeting=meeting, to=MeetingState.IN_SESSION, actor=SYSTEM)
+    await meetings.open_item(session, item=item, actor=SYSTEM)
+    await meetings.record_conclusion(session, item=item, conclusion="同意", actor=SYSTEM)
+    decision = await meetings_decisions.adopt(session, item=item, actor=SYSTEM, fields=meetings_decisions.DecisionFields(
+        outcome=DecisionOutcome.PASSED, text="同意"))
+    return item.id, decision.id
 
 
 async def _waiting_assignment(session, document_id: int) -> int:
@@ -136,12 +171,21 @@ async def _build_world(sessions) -> World:
             entrusted_by_id=None, ad_hoc_approved_by_id=None, actor=SYSTEM)
         their_item = await meetings.add_item(session, meeting=their_meeting, title="议题", is_personnel=False,
                                              member_in_charge_id=None, actor=SYSTEM)
+        their_material = await meetings_agenda.add_material(session, item=their_item, kind=MaterialKind.REQUEST,
+                                                            title="请示", actor=SYSTEM)
+        their_matter = (await meetings_matters.matters_of(session, county_id=there.id))[0]
+        their_relation = await meetings_recusal.add_relation(
+            session, county_id=there.id, official_id=there.officials["EDU"], kind=RelationKind.SPOUSE,
+            relative_id=there.officials["TWN"], relative_name=None, note="", actor=SYSTEM)
         here_body = (await meetings.bodies_of(session, county_id=here.id))[0]
         here_meeting = await meetings.schedule(
             session, body=here_body, scheduled_at=MONDAY_9AM, place="会议室", chair_id=here.officials["MAG"],
             entrusted_by_id=None, ad_hoc_approved_by_id=None, actor=SYSTEM)
         here_item = await meetings.add_item(session, meeting=here_meeting, title="议题", is_personnel=False,
                                             member_in_charge_id=None, actor=SYSTEM)
+
+        _, their_decision = await _decision(session, there)
+        decided_item, decision = await _decision(session, here)
 
         # Yanjin's hidden records: a secret notice on which the finance bureau has no step, a classified
         # circulation it does not read, the system administrator's account and token.
@@ -167,6 +211,10 @@ async def _build_world(sessions) -> World:
                 "Circulation": gid("Circulation", their_circulation.id),
                 "MeetingBody": gid("MeetingBody", their_body.id), "Meeting": gid("Meeting", their_meeting.id),
                 "AgendaItem": gid("AgendaItem", their_item.id),
+                "AgendaItemMaterial": gid("AgendaItemMaterial", their_material.id),
+                "CollectiveMatter": gid("CollectiveMatter", their_matter.id),
+                "OfficialRelation": gid("OfficialRelation", their_relation.id),
+                "MeetingDecision": gid("MeetingDecision", their_decision),
             },
             hidden={
                 "Document": gid("Document", secret),
@@ -180,6 +228,8 @@ async def _build_world(sessions) -> World:
             body=gid("MeetingBody", here_body.id),
             meeting=gid("Meeting", here_meeting.id),
             item=gid("AgendaItem", here_item.id),
+            decided_item=gid("AgendaItem", decided_item),
+            decision=gid("MeetingDecision", decision),
         )
 
 
@@ -267,8 +317,81 @@ def _meeting_cases() -> list[Case]:
             "itemId": bad, "memberId": w.here.official("MAG"), "stance": "FOR", "text": "同意"}),
         _roster("recordWrittenOpinion", "memberId", "Official", lambda w, bad: {
             "itemId": w.item, "memberId": bad, "stance": "FOR", "text": "同意"}),
+        *_meeting_record_cases(),
+        *_decision_cases(),
+        *_agenda_cases(),
     ]
     return cases
+
+
+def _agenda_cases() -> list[Case]:
+    """The agenda pipeline and the matter catalogue: the administrator records each step for an official."""
+    matter = {"code": "state_assets", "name": "国有资产处置", "bodyKind": "STANDING", "article": "002 三重一大 一(一)5"}
+    propose = {"title": "议题"}
+    return [
+        _roster("addCollectiveMatter", "countyId", "County", lambda w, bad: {"matter": matter, "countyId": bad}),
+        _roster("updateCollectiveMatter", "id", "CollectiveMatter", lambda w, bad: {"id": bad, "matter": matter}),
+        _roster("proposeAgendaItem", "bodyId", "MeetingBody", lambda w, bad: {
+            "bodyId": bad, "proposerId": w.here.official("FIN"), **propose}),
+        *(_roster("proposeAgendaItem", name, type_name, lambda w, bad, name=name: {
+            "bodyId": w.body, "proposerId": w.here.official("FIN"), **propose, name: bad})
+          for name, type_name in (("proposerId", "Official"), ("sponsorDepartmentId", "Department"),
+                                  ("memberInChargeId", "Official"))),
+        *(_roster(name, "itemId", "AgendaItem", lambda w, bad: {"itemId": bad})
+          for name in ("coordinateAgendaItem", "checkAgendaItem", "acceptAgendaItem", "withdrawAgendaItem")),
+        *(_roster(name, "officialId", "Official", lambda w, bad: {"itemId": w.item, "officialId": bad})
+          for name in ("coordinateAgendaItem", "acceptAgendaItem")),
+        _roster("scheduleAgendaItem", "itemId", "AgendaItem", lambda w, bad: {"itemId": bad, "meetingId": w.meeting}),
+        _roster("scheduleAgendaItem", "meetingId", "Meeting", lambda w, bad: {"itemId": w.item, "meetingId": bad}),
+        _roster("addAgendaMaterial", "itemId", "AgendaItem", lambda w, bad: {
+            "itemId": bad, "kind": "REQUEST", "title": "请示"}),
+        _roster("recordConsultationReply", "materialId", "AgendaItemMaterial", lambda w, bad: {
+            "materialId": bad, "reply": "同意", "repliedOn": "2026-03-02"}),
+    ]
+
+
+def _decision_cases() -> list[Case]:
+    """Decisions: recorded and moved by the office (here the administrator); linked by the drafter."""
+    adopt = {"outcome": "PASSED", "text": "同意"}
+    return [
+        _roster("adoptDecision", "itemId", "AgendaItem", lambda w, bad: {"itemId": bad, **adopt}),
+        _roster("adoptDecision", "responsibleDepartmentIds", "Department", lambda w, bad: {
+            "itemId": w.decided_item, "responsibleDepartmentIds": [bad], **adopt}),
+        _roster("adoptDecision", "responsiblePersonId", "Official", lambda w, bad: {
+            "itemId": w.decided_item, "responsiblePersonId": bad, **adopt}),
+        *(_roster(name, "decisionId", "MeetingDecision", lambda w, bad: {"decisionId": bad})
+          for name in ("startDecisionExecution", "completeDecision")),
+        *(_roster(name, "decisionId", "MeetingDecision", lambda w, bad: {"decisionId": bad, "reason": "调整"})
+          for name in ("suspendDecision", "proposeDecisionChange")),
+        Case("linkDocumentToDecision", "documentId", "Document", "FIN", lambda w, bad: {
+            "documentId": bad, "decisionId": w.decision}),
+        Case("linkDocumentToDecision", "decisionId", "MeetingDecision", "FIN", lambda w, bad: {
+            "documentId": w.fin_draft, "decisionId": bad}),
+    ]
+
+
+def _meeting_record_cases() -> list[Case]:
+    """The relation register, recusals, minutes and emergency decisions (the office's, here the administrator)."""
+    flood = {"decidedAt": MONDAY_9AM.isoformat(), "matter": "防汛", "reasons": "来不及召开会议"}
+    return [
+        _roster("addOfficialRelation", "officialId", "Official", lambda w, bad: {
+            "officialId": bad, "kind": "SPOUSE", "relativeName": "某某"}),
+        _roster("addOfficialRelation", "relativeId", "Official", lambda w, bad: {
+            "officialId": w.here.official("EDU"), "kind": "SPOUSE", "relativeId": bad}),
+        _roster("removeOfficialRelation", "id", "OfficialRelation", lambda w, bad: {"id": bad}),
+        _roster("recuseFromItem", "itemId", "AgendaItem", lambda w, bad: {
+            "itemId": bad, "memberId": w.here.official("VM1"), "note": "亲属"}),
+        _roster("recuseFromItem", "memberId", "Official", lambda w, bad: {
+            "itemId": w.item, "memberId": bad, "note": "亲属"}),
+        _roster("setPersonsConcerned", "itemId", "AgendaItem", lambda w, bad: {"itemId": bad, "persons": []}),
+        _roster("setPersonsConcerned", "persons.officialId", "Official", lambda w, bad: {
+            "itemId": w.item, "persons": [{"officialId": bad}]}),
+        _roster("draftMinutes", "meetingId", "Meeting", lambda w, bad: {"meetingId": bad}),
+        _roster("draftMinutes", "drafterId", "Official", lambda w, bad: {"meetingId": w.meeting, "drafterId": bad}),
+        _roster("recordEmergencyDecision", "bodyId", "MeetingBody", lambda w, bad: {"bodyId": bad, **flood}),
+        _roster("recordEmergencyDecision", "decidedById", "Official", lambda w, bad: {
+            "bodyId": w.body, "decidedById": bad, **flood}),
+    ]
 
 
 CASES = [
@@ -329,7 +452,8 @@ CASES = [
       for name, type_name, value in (("leadDepartmentId", "Department", lambda bad: bad),
                                      ("coSponsorIds", "Department", lambda bad: [bad]),
                                      ("addressedToId", "Official", lambda bad: bad),
-                                     ("meetingChairId", "Official", lambda bad: bad))),
+                                     ("meetingChairId", "Official", lambda bad: bad),
+                                     ("decisionId", "MeetingDecision", lambda bad: bad))),
     Case("updateDraft", "documentId", "Document", "FIN", lambda w, bad: {"documentId": bad, "draft": _draft()}),
     _document_case("submitDocument", {}),
     _document_case("approveStep", {"opinion": "同意"}),

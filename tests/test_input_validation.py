@@ -42,6 +42,9 @@ ID_TYPES = {
     "coSponsorIds": "Department", "pairId": "AbPair", "assignmentId": "StepAssignment",
     "chairId": "Official", "entrustedById": "Official", "adHocApprovedById": "Official", "memberId": "Official",
     "memberInChargeId": "Official", "itemId": "AgendaItem", "bodyId": "MeetingBody",
+    "relativeId": "Official", "drafterId": "Official", "decidedById": "Official",
+    "proposerId": "Official", "materialId": "AgendaItemMaterial",
+    "decisionId": "MeetingDecision", "responsibleDepartmentIds": "Department", "responsiblePersonId": "Official",
 }
 # Values for required arguments the scenario does not care about.
 SCALARS = {"String": "x", "Int": 1, "Float": 1.0, "Boolean": False, "Date": "2025-03-03",

@@ -77,13 +77,16 @@ NINE = ["MAG", "EVM", "VM1", "VM2", "VM3", "DIR", "FIN", "JUS", "EDU"]
 
 
 async def _party_meeting(api, county: County, admin: str) -> dict:
-    """The 002 party group of nine, in session."""
+    """The 002 party group of nine, scheduled: its items go on it before the notice (``_sit``)."""
     body = (await succeed(api, admin, "addMeetingBody", body=PARTY_GROUP))["meetingBody"]
-    meeting = (await succeed(api, admin, "scheduleMeeting", bodyId=body["id"], scheduledAt=TUESDAY,
-                             place="县政府第一会议室", chairId=county.official("MAG")))["meeting"]
+    return (await succeed(api, admin, "scheduleMeeting", bodyId=body["id"], scheduledAt=TUESDAY,
+                          place="县政府第一会议室", chairId=county.official("MAG")))["meeting"]
+
+
+async def _sit(api, admin: str, meeting: dict) -> None:
+    """The notice listing the meeting's items goes out a week ahead, and the meeting opens."""
     await succeed(api, admin, "sendMeetingNotice", meetingId=meeting["id"], sentAt=A_WEEK_BEFORE)
     await succeed(api, admin, "openMeeting", meetingId=meeting["id"])
-    return meeting
 
 
 async def _attend(api, admin: str, county: County, meeting: dict, present: list[str], status="PRESENT") -> None:
@@ -173,15 +176,20 @@ async def test_a_meeting_goes_planned_notice_sent_in_session_closed_and_no_step_
     await refused(api, sessions, admin, "cancelMeeting", expect=("WRONG_STATE", "meetingId"), meetingId=meeting["id"])
 
 
-async def test_the_chair_runs_their_meeting_and_another_official_may_not(api, sessions, county, admin):
+async def test_the_office_sends_the_notice_the_chair_opens_and_another_official_does_neither(api, sessions,
+                                                                                              county, admin):
     standing = (await bodies(api, admin))["县政府常务会议"]["id"]
     meeting = (await succeed(api, admin, "scheduleMeeting", bodyId=standing, scheduledAt=TUESDAY, place="会议室",
                              chairId=county.official("MAG")))["meeting"]
-    await refused(api, sessions, await api.login(county.account("VM2"), PASSWORD), "sendMeetingNotice",
-                  expect=("FORBIDDEN", "meetingId"), meetingId=meeting["id"], sentAt=A_WEEK_BEFORE)
-    chair = await api.login(county.account("MAG"), PASSWORD)
-    assert (await succeed(api, chair, "sendMeetingNotice", meetingId=meeting["id"], sentAt=A_WEEK_BEFORE))["meeting"]["state"] == \
-        "NOTICE_SENT"
+    vm2, chair = [await api.login(county.account(code), PASSWORD) for code in ("VM2", "MAG")]
+    for token in (vm2, chair):
+        await refused(api, sessions, token, "sendMeetingNotice", expect=("FORBIDDEN", "meetingId"),
+                      meetingId=meeting["id"], sentAt=A_WEEK_BEFORE)
+    office = await api.login(county.account("DDIR1"), PASSWORD)
+    assert (await succeed(api, office, "sendMeetingNotice", meetingId=meeting["id"],
+                          sentAt=A_WEEK_BEFORE))["meeting"]["state"] == "NOTICE_SENT"
+    await refused(api, sessions, vm2, "openMeeting", expect=("FORBIDDEN", "meetingId"), meetingId=meeting["id"])
+    assert (await succeed(api, chair, "openMeeting", meetingId=meeting["id"]))["meeting"]["state"] == "IN_SESSION"
 
 
 async def test_five_of_nine_present_the_item_opens_the_personnel_item_needs_two_thirds(api, sessions, county,
@@ -190,6 +198,7 @@ async def test_five_of_nine_present_the_item_opens_the_personnel_item_needs_two_
     await _attend(api, admin, county, meeting, NINE[:5])
     ordinary = await _item(api, admin, meeting, county, "关于县城供水管网改造项目的议题")
     personnel = await _item(api, admin, meeting, county, "关于干部任免的议题", personnel=True)
+    await _sit(api, admin, meeting)
 
     assert (await succeed(api, admin, "openAgendaItem", itemId=ordinary))["item"]["state"] == "OPEN"
     refusal = await refused(api, sessions, admin, "openAgendaItem", expect=("QUORUM_NOT_MET", "itemId"),
@@ -201,6 +210,7 @@ async def test_an_item_is_not_taken_up_without_its_member_in_charge(api, session
     meeting = await _party_meeting(api, county, admin)
     await _attend(api, admin, county, meeting, NINE[:6])
     item = await _item(api, admin, meeting, county, "关于义务教育学校布局调整的议题", in_charge="EDU")
+    await _sit(api, admin, meeting)
     refusal = await refused(api, sessions, admin, "openAgendaItem", expect=("QUORUM_NOT_MET", "itemId"), itemId=item)
     assert "member in charge" in refusal["message"]
     await _attend(api, admin, county, meeting, ["EDU"])
@@ -211,6 +221,7 @@ async def test_the_quorum_is_checked_again_when_the_item_is_put_to_the_vote(api,
     meeting = await _party_meeting(api, county, admin)
     await _attend(api, admin, county, meeting, NINE[:5])
     item = await _item(api, admin, meeting, county, "关于县城供水管网改造项目的议题")
+    await _sit(api, admin, meeting)
     await succeed(api, admin, "openAgendaItem", itemId=item)
     await _attend(api, admin, county, meeting, ["VM3"], status="ON_LEAVE")
     await refused(api, sessions, admin, "putToVote", expect=("QUORUM_NOT_MET", "itemId"), itemId=item)
@@ -227,6 +238,7 @@ async def test_four_for_of_six_present_do_not_pass_what_needs_more_than_half_of_
     meeting = await _party_meeting(api, county, admin)
     await _attend(api, admin, county, meeting, NINE[:6])
     items = [await _item(api, admin, meeting, county, title) for title in ("议题一", "议题二")]
+    await _sit(api, admin, meeting)
     for item in items:
         await succeed(api, admin, "openAgendaItem", itemId=item)
         await succeed(api, admin, "putToVote", itemId=item)
@@ -251,6 +263,7 @@ async def test_an_absent_members_written_opinion_is_shown_makes_the_vote_close_a
     await _attend(api, admin, county, meeting, NINE[:6])
     await _attend(api, admin, county, meeting, ["FIN"], status="ON_LEAVE")
     item = await _item(api, admin, meeting, county, "关于国有资产处置的议题")
+    await _sit(api, admin, meeting)
     await succeed(api, admin, "openAgendaItem", itemId=item)
     await succeed(api, admin, "putToVote", itemId=item)
     await _vote(api, admin, item, county, {"MAG": "FOR", "EVM": "FOR", "VM1": "FOR", "VM2": "FOR",
@@ -272,6 +285,7 @@ async def test_bad_votes_are_refused_by_rule_and_write_nothing(api, sessions, co
     await _attend(api, admin, county, meeting, NINE[:6])
     await _attend(api, admin, county, meeting, ["FIN"], status="ABSENT")
     item = await _item(api, admin, meeting, county, "关于县城供水管网改造项目的议题")
+    await _sit(api, admin, meeting)
     await succeed(api, admin, "openAgendaItem", itemId=item)
     await refused(api, sessions, admin, "castVote", expect=("WRONG_STATE", "itemId"), itemId=item,
                   memberId=county.official("MAG"), choice="FOR")
@@ -292,6 +306,7 @@ async def test_a_member_votes_as_themselves_and_two_at_the_same_instant_both_cou
     meeting = await _party_meeting(api, county, admin)
     await _attend(api, admin, county, meeting, NINE[:6])
     item = await _item(api, admin, meeting, county, "关于县城供水管网改造项目的议题")
+    await _sit(api, admin, meeting)
     await succeed(api, admin, "openAgendaItem", itemId=item)
     await succeed(api, admin, "putToVote", itemId=item)
     tokens = [await api.login(county.account(code), PASSWORD) for code in ("VM1", "VM2")]
@@ -309,9 +324,8 @@ async def test_in_the_standing_meeting_the_magistrate_concludes_and_nobody_votes
     standing = (await bodies(api, admin))["县政府常务会议"]["id"]
     meeting = (await succeed(api, admin, "scheduleMeeting", bodyId=standing, scheduledAt=TUESDAY, place="会议室",
                              chairId=lulong.official("MAG")))["meeting"]
-    await succeed(api, admin, "sendMeetingNotice", meetingId=meeting["id"], sentAt=A_WEEK_BEFORE)
-    await succeed(api, admin, "openMeeting", meetingId=meeting["id"])
     item = await _item(api, admin, meeting, lulong, "关于城区道路改造的议题")
+    await _sit(api, admin, meeting)
     # Lulong's standing meeting sits with more than half of its six members (003 §42).
     await _attend(api, admin, lulong, meeting, ["MAG", "EVM", "VM1"])
     await refused(api, sessions, admin, "openAgendaItem", expect=("QUORUM_NOT_MET", "itemId"), itemId=item)
@@ -332,8 +346,8 @@ async def test_an_ab_partner_counts_toward_quorum_only_where_the_body_says_so(ap
         "members": ["MAGISTRATE", "EXECUTIVE_VICE_MAGISTRATE", "DEPARTMENT_PRINCIPAL"]}))["meetingBody"]
     meeting = (await succeed(api, admin, "scheduleMeeting", bodyId=body["id"], scheduledAt=TUESDAY, place="会议室",
                              chairId=county.official("MAG")))["meeting"]
-    await succeed(api, admin, "sendMeetingNotice", meetingId=meeting["id"], sentAt=A_WEEK_BEFORE)
-    await succeed(api, admin, "openMeeting", meetingId=meeting["id"])
+    item = await _item(api, admin, meeting, county, "关于县城供水管网改造项目的议题")
+    await _sit(api, admin, meeting)
     await _attend(api, admin, county, meeting, ["MAG", "DIR", "FIN"])
     await _attend(api, admin, county, meeting, ["EVM"], status="ON_LEAVE")
     await refused(api, sessions, admin, "recordAttendance", expect=("INVALID", "forOfficialId"),
@@ -341,7 +355,6 @@ async def test_an_ab_partner_counts_toward_quorum_only_where_the_body_says_so(ap
                   forOfficialId=county.official("EVM"))
     await succeed(api, admin, "recordAttendance", meetingId=meeting["id"], officialId=county.official("VM1"),
                   status="PRESENT", kind="AB_PARTNER", forOfficialId=county.official("EVM"))
-    item = await _item(api, admin, meeting, county, "关于县城供水管网改造项目的议题")
     await refused(api, sessions, admin, "openAgendaItem", expect=("QUORUM_NOT_MET", "itemId"), itemId=item)
 
     await succeed(api, admin, "updateMeetingBody", id=body["id"],
@@ -350,9 +363,9 @@ async def test_an_ab_partner_counts_toward_quorum_only_where_the_body_says_so(ap
     assert (await succeed(api, admin, "openAgendaItem", itemId=item))["item"]["state"] == "OPEN"
 
 
-MEETINGS_PAGE = """{ meetings { title chair { code } attendance { status official { code } }
+MEETINGS_PAGE = """{ meetings { nodes { title chair { code } attendance { status official { code } }
   items { title votes { choice member { code } } writtenOpinions { stance member { code } }
-          tally { for against shouldAttend close } } } }"""
+          tally { for against shouldAttend close } } } } }"""
 
 
 async def test_the_meetings_list_reads_in_the_same_statements_for_one_meeting_and_for_three(api, county, admin):
@@ -363,11 +376,10 @@ async def test_the_meetings_list_reads_in_the_same_statements_for_one_meeting_an
         meeting = (await succeed(api, admin, "scheduleMeeting", bodyId=body["id"],
                                  scheduledAt=TUESDAY + dt.timedelta(weeks=week), place="县政府第一会议室",
                                  chairId=county.official("MAG")))["meeting"]
-        await succeed(api, admin, "sendMeetingNotice", meetingId=meeting["id"], sentAt=A_WEEK_BEFORE)
-        await succeed(api, admin, "openMeeting", meetingId=meeting["id"])
+        item = await _item(api, admin, meeting, county, "关于县城供水管网改造项目的议题")
+        await _sit(api, admin, meeting)
         await _attend(api, admin, county, meeting, NINE[:6])
         await _attend(api, admin, county, meeting, ["JUS"], status="ABSENT")
-        item = await _item(api, admin, meeting, county, "关于县城供水管网改造项目的议题")
         await succeed(api, admin, "openAgendaItem", itemId=item)
         await succeed(api, admin, "putToVote", itemId=item)
         await succeed(api, admin, "recordWrittenOpinion", itemId=item, memberId=county.official("JUS"),
@@ -375,7 +387,7 @@ async def test_the_meetings_list_reads_in_the_same_statements_for_one_meeting_an
         await _vote(api, admin, item, county, {"MAG": "FOR", "EVM": "AGAINST"})
         page = await api.call(MEETINGS_PAGE, token=admin)
         assert page.status == 200 and not page.errors, page
-        assert all(i["tally"]["shouldAttend"] == 9 for m in page.data["meetings"] for i in m["items"])
+        assert all(i["tally"]["shouldAttend"] == 9 for m in page.data["meetings"]["nodes"] for i in m["items"])
         counts.append(page.sql_statements)
     print(f"\n[query count] meetings with attendance, items, votes, opinions, tallies: {counts} for 1, 2, 3")
     assert counts[0] == counts[1] == counts[2], counts

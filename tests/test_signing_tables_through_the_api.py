@@ -11,6 +11,7 @@ import pytest
 from domain.documents import ChainRole, Flag, Span
 from tests.county import build_county
 from tests.test_documents import PREDICT, Desk
+from tests.test_meetings_signing_gate import decision_of
 from tests.test_signing_tables import SIGNERS
 
 # Who holds each office in tests/county.py when 教育局 (VM1's portfolio) leads.
@@ -35,7 +36,12 @@ def _draft_fields(facts, county) -> dict:
 async def test_the_county_table_names_the_signer(api, sessions, rule_set, scenario, facts, signers, rule):
     county = await build_county(sessions, code=rule_set.value.split("-")[0], rule_set=rule_set)
     desk = Desk(api, county)
-    document = await desk.draft("EDU", title=scenario, **_draft_fields(facts, county))
+    fields = _draft_fields(facts, county)
+    if Flag.MEETING_DECIDED in facts.flags:
+        # The flag follows from the standing meeting's decision the document executes, never from input.
+        fields["flags"].remove("MEETING_DECIDED")
+        fields["decisionId"] = await decision_of(api, sessions, county, present=["MAG", "EVM", "VM1", "VM2"])
+    document = await desk.draft("EDU", title=scenario, **fields)
     data = await api.ok(PREDICT, {"id": document}, token=await desk.token("EDU"))
     sign = data["node"]["predictedChain"][-1]
     assert sign["action"] == "SIGN" and sign["alternatives"] is True
