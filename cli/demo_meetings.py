@@ -112,9 +112,12 @@ class _Demo:
         await meetings.move(self.session, meeting=meeting, to=MeetingState.IN_SESSION, actor=self.actor)
         for row in await meetings.attendance_of(self.session, meeting.id):
             code = next(c for c, i in self.officials.items() if i == row.official_id)
-            status = AttendanceStatus.ON_LEAVE if code in absent else AttendanceStatus.PRESENT
+            away = code in absent
+            # Leave from the meeting is the magistrate's to grant (001 §24).
             await meetings.record_attendance(self.session, meeting=meeting, official_id=row.official_id,
-                                             status=status, kind=None, for_official_id=None, actor=self.actor)
+                                             status=AttendanceStatus.ON_LEAVE if away else AttendanceStatus.PRESENT,
+                                             kind=None, for_official_id=None, actor=self.actor,
+                                             leave_granted_by_id=self.id("MAG") if away else None)
 
     async def conclude(self, item: AgendaItem, conclusion: str) -> None:
         await meetings.open_item(self.session, item=item, actor=self.actor)
@@ -154,9 +157,21 @@ class _Demo:
                                       tables=self.tables, actor=self.actor)
 
 
+# The demo's meetings lie within this many days of the day of seeding.
+_SPAN = dt.timedelta(days=30)
+
+
+def unknown_years(calendar: WorkingCalendar, today: dt.date) -> list[int]:
+    """The years around ``today`` the calendar does not know: meetings count their days on it."""
+    return sorted(year for year in {(today - _SPAN).year, (today + _SPAN).year} if not calendar.knows(year))
+
+
 async def seed_meetings(session: AsyncSession, *, county_id: int, actor: audit.Actor) -> None:
+    """Nothing when the working calendar of the weeks around today is not entered (describe_meetings says so)."""
     demo = _Demo(session, county_id, actor)
     await demo.load()
+    if unknown_years(demo.calendar, demo.today):
+        return
     standing = await demo.body(BodyKind.STANDING)
     place = "县政府三楼常务会议室"
 
@@ -252,6 +267,12 @@ async def seed_meetings(session: AsyncSession, *, county_id: int, actor: audit.A
 async def describe_meetings(session: AsyncSession, *, county_id: int) -> list[str]:
     """Each meeting with its state and items, each decision with its documents, each emergency report — read
     from the data."""
+    missing = unknown_years(await calendar_for(session, county_id=county_id), local_date(utcnow()))
+    if not (await session.execute(select(Meeting.id).where(Meeting.county_id == county_id).limit(1))).first():
+        years = ", ".join(map(str, missing))
+        return [f"None seeded: the working calendar for {years} is not entered, and meetings count their notice "
+                "and minutes days on it (`qianfa calendar enter-year`, then `qianfa seed-demo --reset`)."
+                if missing else "None."]
     names = dict((await session.execute(select(Official.id, Official.name)
                                         .where(Official.county_id == county_id))).all())
     bodies = {b.id: b for b in await meetings.bodies_of(session, county_id=county_id)}

@@ -594,6 +594,8 @@ class MeetingAttendance(Base):
     status: Mapped[AttendanceStatus] = mapped_column(_enum(AttendanceStatus, "attendance_status"))
     # For a substitute or an AB partner: the absent member they attend for.
     for_official_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    # For a member on leave: who granted it (001 §24 the magistrate; 003 §52 the chair).
+    leave_granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
 
 
 class CollectiveMatter(Base):

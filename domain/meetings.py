@@ -55,6 +55,7 @@ class AttendeeKind(str, enum.Enum):
     SUBSTITUTE = "substitute"  # sent for an absent member (001 §24); never counts toward quorum
     AB_PARTNER = "ab_partner"  # attends for an absent VM (001 §5); counts only where the body says so
     ATTENDING = "attending"  # 列席; never counts
+    OBSERVER = "observer"  # 旁听 (003 §42; 004 二(五)5): watches; never counts, never speaks to the vote
 
 
 class AttendanceStatus(str, enum.Enum):

@@ -49,14 +49,6 @@ from services import meetings, meetings_access
 from services.meetings_access import MeetingAction
 
 
-def _may_run(ctx: Context, meeting: models.Meeting, field: str) -> None:
-    """The earlier rule (an administrator, or the meeting's chair), kept for resolvers not yet on ``may``."""
-    principal = ctx.require_principal()
-    if principal.official_id is not None and principal.official_id == meeting.chair_id:
-        return
-    ctx.require(meeting.county_id, "meetings", "manage", field=field)
-
-
 async def may(session: AsyncSession, ctx: Context, meeting: models.Meeting, action: MeetingAction,
               field: str) -> None:
     """The access policy's meeting rows: the office runs meetings, the chair the sitting, members vote."""
@@ -263,8 +255,11 @@ class MeetingMutations:
                                   county_id=meeting.county_id)
             for_official = await find_optional(session, ctx, models.Official, input.for_official_id, "forOfficialId",
                                                county_id=meeting.county_id)
+            granted_by = await find_optional(session, ctx, models.Official, input.leave_granted_by_id,
+                                             "leaveGrantedById", county_id=meeting.county_id)
             await meetings.record_attendance(session, meeting=meeting, official_id=official.id, status=input.status,
-                                             kind=input.kind, for_official_id=for_official, actor=ctx.actor)
+                                             kind=input.kind, for_official_id=for_official, actor=ctx.actor,
+                                             leave_granted_by_id=granted_by)
             return MeetingPayload(meeting=Meeting.from_row(meeting))
 
         return await _mutate(ctx, change)

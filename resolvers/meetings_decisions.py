@@ -15,7 +15,7 @@ from domain.meetings_decisions import DecisionState
 from resolvers.context import Context, decode_id
 from resolvers.documents import DocumentResult, _after_change, _document, _official_id
 from resolvers.lookup import find, find_ids, find_optional
-from resolvers.meetings import _may_run
+from resolvers.meetings import may
 from resolvers.mutations import _mutate
 from schema.meetings_decisions import (
     AdoptDecisionInput,
@@ -28,7 +28,8 @@ from schema.meetings_decisions import (
     MeetingDecisionResult,
 )
 from schema.types import CountyArg
-from services import meetings_decisions
+from services import meetings_access, meetings_decisions
+from services.meetings_access import MeetingAction
 
 
 def _arg(description: str):
@@ -36,9 +37,10 @@ def _arg(description: str):
 
 
 async def _decision(session: AsyncSession, ctx: Context, global_id: relay.GlobalID) -> models.MeetingDecision:
-    """The decision, if the caller runs its meeting: the office (meetings manage) or the meeting's chair."""
+    """The decision, if the caller may record it: the government office or the meeting's chair."""
     decision = await find(session, ctx, models.MeetingDecision, global_id, "decisionId")
-    _may_run(ctx, await session.get(models.Meeting, decision.meeting_id), "decisionId")
+    await may(session, ctx, await session.get(models.Meeting, decision.meeting_id), MeetingAction.RECORD_DECISION,
+              "decisionId")
     return decision
 
 
@@ -90,10 +92,10 @@ class MeetingDecisionMutations:
 
         async def change(session: AsyncSession):
             item = await find(session, ctx, models.AgendaItem, input.item_id, "itemId")
-            if item.meeting_id is None:  # not yet on a meeting: the office's, and never decided
-                ctx.require(item.county_id, "meetings", "manage", field="itemId")
-            else:
-                _may_run(ctx, await session.get(models.Meeting, item.meeting_id), "itemId")
+            meeting = await session.get(models.Meeting, item.meeting_id) if item.meeting_id is not None else None
+            await meetings_access.require(session, access=ctx.access, principal=ctx.require_principal(),
+                                          county_id=item.county_id, action=MeetingAction.RECORD_DECISION,
+                                          field="itemId", meeting=meeting)
             fields = meetings_decisions.DecisionFields(
                 outcome=input.outcome, text=input.text, reasons=input.reasons,
                 responsible_department_ids=await find_ids(session, ctx, models.Department,

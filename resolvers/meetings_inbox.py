@@ -25,7 +25,7 @@ from schema.labels import labelled_enum
 from schema.meetings import AgendaItem, Meeting
 from schema.mutations import ErrorCodeEnum
 from schema.types import Connection
-from services import meetings, meetings_access, meetings_inbox
+from services import meetings, meetings_access, meetings_inbox, meetings_minutes
 from services.events import InboxEvent as Event
 from services.events import MeetingEventKind
 from services.meetings_access import MeetingAction
@@ -99,10 +99,13 @@ _RUNS = {
                                                                          choice=m.VoteChoice.ABSTAIN, actor=a),
     MeetingAction.GIVE_WRITTEN_OPINION: lambda s, mt, it, me, a: meetings.record_written_opinion(
         s, item=it, official_id=me, stance=m.VoteChoice.ABSTAIN, text=_EXPLAINED, actor=a),
+    MeetingAction.DRAFT_MINUTES: lambda s, mt, it, me, a: meetings_minutes.draft_minutes(
+        s, meeting=mt, drafted_by_id=me, actor=a),
 }
 _ON_ITEMS = {MeetingAction.OPEN_ITEM, MeetingAction.PUT_TO_VOTE, MeetingAction.CLOSE_VOTE, MeetingAction.DEFER_ITEM,
              MeetingAction.RECORD_CONCLUSION, MeetingAction.CAST_VOTE, MeetingAction.GIVE_WRITTEN_OPINION,
-             MeetingAction.RECORD_VOTE, MeetingAction.RECORD_WRITTEN_OPINION}
+             MeetingAction.RECORD_VOTE, MeetingAction.RECORD_WRITTEN_OPINION, MeetingAction.RECORD_DECISION,
+             MeetingAction.LIST_PERSONS_CONCERNED, MeetingAction.RAISE_RECUSAL}
 
 
 async def _dry_run(ctx: Context, action: MeetingAction, meeting_id: int | None, item_id: int | None,

@@ -41,8 +41,8 @@ from schema.meetings_records import (
     SetPersonsConcernedInput,
 )
 from schema.types import CountyArg
-from services import meetings_emergency, meetings_minutes, meetings_recusal
-from services.documents import office_staff
+from services import meetings_access, meetings_emergency, meetings_minutes, meetings_recusal
+from services.meetings_access import MeetingAction
 
 
 def _arg(description: str):
@@ -67,12 +67,19 @@ async def _keeps_register(session: AsyncSession, ctx: Context, county_id: int) -
         session, county_id=county_id, official_id=principal.official_id, day=_today())
 
 
-async def _is_office(session: AsyncSession, ctx: Context, county_id: int) -> bool:
-    """The government office's desk: an administrator's account, or an official with a post in the office."""
-    if ctx.allows(county_id, "meetings", "manage"):
-        return True
-    me = ctx.require_principal().official_id
-    return me is not None and me in await office_staff(session, county_id, _today())
+async def _permission(session: AsyncSession, ctx: Context, action: MeetingAction, county_id: int,
+                      meeting_id: int | None) -> meetings_access.Permission:
+    """The access policy's meeting rows (services.meetings_access), as the other meeting mutations ask them."""
+    meeting = await session.get(models.Meeting, meeting_id) if meeting_id is not None else None
+    return await meetings_access.permission(session, access=ctx.access, principal=ctx.require_principal(),
+                                            county_id=county_id, action=action, meeting=meeting)
+
+
+async def _require(session: AsyncSession, ctx: Context, action: MeetingAction, county_id: int,
+                   meeting_id: int | None, field: str) -> None:
+    granted = await _permission(session, ctx, action, county_id, meeting_id)
+    if not granted.allowed:
+        raise DomainError(ErrorCode.FORBIDDEN, granted.reason, field=field)
 
 
 async def _relation(session: AsyncSession, ctx: Context, global_id: relay.GlobalID) -> models.OfficialRelation:
@@ -163,7 +170,8 @@ class MeetingRecordMutations:
                                   field="memberId")
             if member == me:
                 reason = RecusalReason.DECLARED
-            elif await _is_office(session, ctx, item.county_id):
+            elif (await _permission(session, ctx, MeetingAction.RAISE_RECUSAL, item.county_id, item.meeting_id)
+                  ).allowed:
                 reason = RecusalReason.RAISED_BY_OFFICE
             elif await meetings_recusal.is_inspector(session, county_id=item.county_id, official_id=me, day=_today()):
                 reason = RecusalReason.RAISED_BY_INSPECTOR
@@ -185,9 +193,8 @@ class MeetingRecordMutations:
 
         async def change(session: AsyncSession):
             item = await find(session, ctx, models.AgendaItem, input.item_id, "itemId")
-            if not await _is_office(session, ctx, item.county_id):
-                raise DomainError(ErrorCode.FORBIDDEN, "The government office lists the persons concerned.",
-                                  field="itemId")
+            await _require(session, ctx, MeetingAction.LIST_PERSONS_CONCERNED, item.county_id, item.meeting_id,
+                           "itemId")
             persons = []
             for person in input.persons:
                 official = await find_optional(session, ctx, models.Official, person.official_id, "officialId",
@@ -207,9 +214,7 @@ class MeetingRecordMutations:
 
         async def change(session: AsyncSession):
             meeting = await find(session, ctx, models.Meeting, input.meeting_id, "meetingId")
-            if not await _is_office(session, ctx, meeting.county_id):
-                raise DomainError(ErrorCode.FORBIDDEN, "The government office drafts the minutes (001 §22).",
-                                  field="meetingId")
+            await _require(session, ctx, MeetingAction.DRAFT_MINUTES, meeting.county_id, meeting.id, "meetingId")
             drafter = await find_optional(session, ctx, models.Official, input.drafter_id, "drafterId",
                                           county_id=meeting.county_id) or ctx.require_principal().official_id
             if drafter is None:
@@ -236,7 +241,8 @@ class MeetingRecordMutations:
             if decider is None:
                 raise DomainError(ErrorCode.INVALID, "This account is no official: name who decided.",
                                   field="decidedById")
-            if decider != me and not await _is_office(session, ctx, body.county_id):
+            if decider != me and not await meetings_access.holds_office_desk(
+                    session, access=ctx.access, principal=ctx.require_principal(), county_id=body.county_id):
                 raise DomainError(ErrorCode.FORBIDDEN, "A member records their own emergency decision; the office "
                                   "records one for them.", field="decidedById")
             decision = await meetings_emergency.record_decision(

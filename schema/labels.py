@@ -334,6 +334,7 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "AB_PARTNER": Label("AB角", "The AB partner attending for an absent vice magistrate; counts toward quorum "
                                   "only where the body says so."),
         "ATTENDING": Label("列席人员", "Attends without a vote; never counts toward quorum."),
+        "OBSERVER": Label("旁听人员", "Observes the meeting (003 §42; 004 二(五)5); never counts toward quorum."),
     },
     "AttendanceStatus": {
         "EXPECTED": Label("待登记", "Not recorded yet."),
@@ -416,6 +417,12 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "GIVE_WRITTEN_OPINION": Label("提交书面意见", "Give your own written opinion (an absent member)."),
         "RECORD_WRITTEN_OPINION": Label("代录书面意见", "Record an absent member's written opinion (the government "
                                                    "office)."),
+        "RECORD_DECISION": Label("记录决定事项", "Record or move the decision on a decided item (the government office "
+                                           "or the chair)."),
+        "DRAFT_MINUTES": Label("起草会议纪要", "Draft the minutes of a closed meeting (the government office)."),
+        "LIST_PERSONS_CONCERNED": Label("登记涉及人员", "Say whom a personnel item is about (the government office)."),
+        "RAISE_RECUSAL": Label("提出回避", "Raise a member's recusal (the government office; the discipline inspector "
+                                       "too)."),
     },
     "AgendaItemOutcome": {
         "PASSED": Label("通过", "FOR was more than the pass share of the members who should attend."),

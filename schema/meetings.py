@@ -126,6 +126,12 @@ class MeetingAttendance:
     status: AttendanceStatusEnum = strawberry.field(description="Present, on leave, absent, or not yet recorded.")
     official_id: strawberry.Private[int]
     for_official_id: strawberry.Private[int | None]
+    leave_granted_by_id: strawberry.Private[int | None] = None
+
+    @classmethod
+    def from_row(cls, row: models.MeetingAttendance) -> MeetingAttendance:
+        return cls(kind=row.kind, status=row.status, official_id=row.official_id,
+                   for_official_id=row.for_official_id, leave_granted_by_id=row.leave_granted_by_id)
 
     @strawberry.field(description="Who.")
     async def official(self, info: Info) -> Official:
@@ -134,6 +140,11 @@ class MeetingAttendance:
     @strawberry.field(description="The absent member a substitute or an AB partner attends for.")
     async def attending_for(self, info: Info) -> Official | None:
         return await _official(info, self.for_official_id)
+
+    @strawberry.field(description="For a member on leave: who granted it (001 §24 the magistrate; 003 §52 the chair); "
+                                  "null when not recorded.")
+    async def leave_granted_by(self, info: Info) -> Official | None:
+        return await _official(info, self.leave_granted_by_id)
 
 
 @strawberry.type(description="A member's named vote on an item.")
@@ -306,8 +317,7 @@ class Meeting(relay.Node):
     @strawberry.field(description="Its members (listed when it was scheduled) and the others who attend.")
     async def attendance(self, info: Info) -> list[MeetingAttendance]:
         rows = await info.context.loaders.attendance_of_meeting.load(self.id)
-        return [MeetingAttendance(kind=r.kind, status=r.status, official_id=r.official_id,
-                                  for_official_id=r.for_official_id) for r in rows]
+        return [MeetingAttendance.from_row(r) for r in rows]
 
     @strawberry.field(description="Its minutes' number in the body's yearly series, e.g. 常务会议纪要〔2026〕12号; null "
                                   "until the minutes are signed (002 细则 §6(七)).")
@@ -340,8 +350,7 @@ class Meeting(relay.Node):
         mine = next((r for r in rows if me is not None and r.official_id == me), None)
         if mine is None:
             return None
-        return MeetingAttendance(kind=mine.kind, status=mine.status, official_id=mine.official_id,
-                                 for_official_id=mine.for_official_id)
+        return MeetingAttendance.from_row(mine)
 
 
 # ---------------------------------------------------------------- inputs and payloads
@@ -459,9 +468,13 @@ class RecordAttendanceInput:
     official_id: relay.GlobalID = strawberry.field(description="Who.")
     status: AttendanceStatusEnum = strawberry.field(description="Present, on leave or absent.")
     kind: AttendeeKindEnum | None = strawberry.field(default=None, description="For someone not a member: substitute,"
-                                                                               " AB partner or attending (列席).")
+                                                                               " AB partner, attending (列席) or "
+                                                                               "observer (旁听).")
     for_official_id: relay.GlobalID | None = strawberry.field(
         default=None, description="The absent member a substitute or AB partner attends for.")
+    leave_granted_by_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="For a member on leave: who granted it — the body's chair-role holder or the "
+                                  "meeting's chair (001 §24; 003 §52).")
 
 
 @strawberry.input(description="An item for a meeting.")

@@ -336,9 +336,10 @@ def _open_for_business(meeting: Meeting, field: str) -> None:
 
 
 async def record_attendance(session: AsyncSession, *, meeting: Meeting, official_id: int, status: AttendanceStatus,
-                            kind: AttendeeKind | None, for_official_id: int | None,
-                            actor: audit.Actor) -> MeetingAttendance:
-    """A member's presence, leave or absence; or a substitute, AB partner or 列席 attendee joining."""
+                            kind: AttendeeKind | None, for_official_id: int | None, actor: audit.Actor,
+                            leave_granted_by_id: int | None = None) -> MeetingAttendance:
+    """A member's presence, leave (and who granted it) or absence; or a substitute, AB partner, 列席 attendee or
+    observer joining."""
     await tenancy.lock_county(session, meeting.county_id)
     await session.refresh(meeting)
     _open_for_business(meeting, "meetingId")
@@ -346,15 +347,20 @@ async def record_attendance(session: AsyncSession, *, meeting: Meeting, official
     rows = {row.official_id: row for row in await attendance_of(session, meeting.id)}
     row = rows.get(official.id)
     before = audit.as_record(row) if row else None
+    granted_by = await _leave_granter(session, meeting, leave_granted_by_id, status)
     if row is not None and row.kind == AttendeeKind.MEMBER:
         if kind not in (None, AttendeeKind.MEMBER) or for_official_id is not None:
             raise DomainError(ErrorCode.INVALID, f"{official.name} is a member of this meeting, not a "
                               f"{words(kind)}.", field="kind")
-        row.status = status
+        row.status, row.leave_granted_by_id = status, granted_by
     else:
         if kind in (None, AttendeeKind.MEMBER):
             raise DomainError(ErrorCode.NOT_A_MEMBER, f"{official.name} is not a member of this meeting; record "
-                              "them as a substitute, an AB partner or an attendee (列席).", field="officialId")
+                              "them as a substitute, an AB partner, an attendee (列席) or an observer (旁听).",
+                              field="officialId")
+        if granted_by is not None:
+            raise DomainError(ErrorCode.INVALID, "Leave from a meeting is granted to its members (001 §24; 003 §52).",
+                              field="leaveGrantedById")
         stands_for = None
         if kind in (AttendeeKind.SUBSTITUTE, AttendeeKind.AB_PARTNER):
             target = await _official(session, for_official_id, meeting.county_id, "forOfficialId")
@@ -380,6 +386,25 @@ async def record_attendance(session: AsyncSession, *, meeting: Meeting, official
     await audit.record(session, county_id=meeting.county_id, actor=actor, action="meeting.attendance",
                        entity="meeting_attendance", entity_id=row.id, before=before, after=audit.as_record(row))
     return row
+
+
+async def _leave_granter(session: AsyncSession, meeting: Meeting, granter_id: int | None,
+                        status: AttendanceStatus) -> int | None:
+    """Who granted a member leave: the meeting's chair, or whoever holds the body's chair role on the day (001 §24
+    the magistrate; 003 §52 the chairing leader)."""
+    if granter_id is None:
+        return None
+    if status != AttendanceStatus.ON_LEAVE:
+        raise DomainError(ErrorCode.INVALID, "Only leave is granted: say who granted it when the status is on leave.",
+                          field="leaveGrantedById")
+    granter = await _official(session, granter_id, meeting.county_id, "leaveGrantedById")
+    body = await session.get(MeetingBody, meeting.body_id)
+    spec = spec_of(body)
+    held = await roles_on(session, county_id=meeting.county_id, day=local_date(meeting.scheduled_at))
+    if granter.id != meeting.chair_id and not _holds(held, granter, [spec.chair_role]):
+        raise DomainError(ErrorCode.NOT_ENTITLED, f"Leave from {spec.name} is granted by the {words(spec.chair_role)} "
+                          "or the meeting's chair (001 §24; 003 §52).", field="leaveGrantedById")
+    return granter.id
 
 
 async def _ab_partners(session: AsyncSession, a: int, b: int, day: dt.date) -> bool:

@@ -48,6 +48,10 @@ class MeetingAction(enum.Enum):
     RECORD_VOTE = "record_vote"
     GIVE_WRITTEN_OPINION = "give_written_opinion"
     RECORD_WRITTEN_OPINION = "record_written_opinion"
+    RECORD_DECISION = "record_decision"
+    DRAFT_MINUTES = "draft_minutes"
+    LIST_PERSONS_CONCERNED = "list_persons_concerned"
+    RAISE_RECUSAL = "raise_recusal"
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ _MEMBER_VOTES = ActionRule("meeting_vote", "cast", "a member of the meeting, for
 _RECORDS_VOTE = ActionRule("meeting_vote", "record", "the government office, recording a member's vote or opinion "
                                                       "on their behalf", "001 §22; 002 细则 §6(四)(五)")
 _MEMBER_WRITES = ActionRule("meeting_opinion", "give", "a member of the meeting, for themselves", "002 细则 §6(四)")
+_RECORDS_DECISION = ActionRule("meeting_decision", "record", "the government office or the meeting's chair",
+                               "002 细则 §6(七), §12")
 
 RULES = {
     MeetingAction.SCHEDULE: _OFFICE, MeetingAction.SEND_NOTICE: _OFFICE, MeetingAction.CANCEL_MEETING: _OFFICE,
@@ -79,6 +85,8 @@ RULES = {
     MeetingAction.RECORD_CONCLUSION: _CHAIR,
     MeetingAction.CAST_VOTE: _MEMBER_VOTES, MeetingAction.RECORD_VOTE: _RECORDS_VOTE,
     MeetingAction.GIVE_WRITTEN_OPINION: _MEMBER_WRITES, MeetingAction.RECORD_WRITTEN_OPINION: _RECORDS_VOTE,
+    MeetingAction.RECORD_DECISION: _RECORDS_DECISION, MeetingAction.DRAFT_MINUTES: _OFFICE,
+    MeetingAction.LIST_PERSONS_CONCERNED: _OFFICE, MeetingAction.RAISE_RECUSAL: _OFFICE,
 }
 
 
@@ -133,3 +141,14 @@ async def require(session: AsyncSession, *, access: AccessControl, principal: Pr
     if not granted.allowed:
         raise DomainError(ErrorCode.FORBIDDEN, granted.reason, field=field)
     return granted
+
+
+async def holds_office_desk(session: AsyncSession, *, access: AccessControl, principal: Principal,
+                            county_id: int) -> bool:
+    """The government office's desk outside any one meeting: its staff, or the county's administrator."""
+    for role in (principal.role.value, *sorted(s.value for s in await standings(
+            session, county_id=county_id, official_id=principal.official_id))):
+        if access.allows(role=role, home_county_id=principal.county_id, target_county_id=county_id,
+                         obj=_OFFICE.obj, act=_OFFICE.act):
+            return True
+    return False

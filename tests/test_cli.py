@@ -407,7 +407,17 @@ async def test_the_demo_county_shows_meetings_in_every_state_and_a_decision_behi
     from domain.meetings import BodyKind, ItemState, MeetingState
     from domain.meetings_recusal import RecusalReason
 
-    assert (await qianfa("seed-demo")).code == 0
+    from cli.demo_meetings import unknown_years
+    from domain.calendar import WorkingCalendar
+    from domain.roster import local_date
+
+    seeded = await qianfa("seed-demo")
+    assert seeded.code == 0, seeded.err
+    missing = unknown_years(WorkingCalendar(), local_date(dt.datetime.now(dt.timezone.utc)))
+    if missing:
+        # Seeded in a year the shipped calendar does not know: the story says what to enter instead.
+        assert f"the working calendar for {missing[0]}" in seeded.out
+        return
     async with sessions() as session:
         standing_states = set((await session.execute(select(Meeting.state).join(MeetingBody).where(
             MeetingBody.kind == BodyKind.STANDING))).scalars())

@@ -304,6 +304,9 @@ def _meeting_cases() -> list[Case]:
         _roster("recordAttendance", "forOfficialId", "Official", lambda w, bad: {
             "meetingId": w.meeting, "officialId": w.here.official("DDIR1"), "status": "PRESENT",
             "kind": "SUBSTITUTE", "forOfficialId": bad}),
+        _roster("recordAttendance", "leaveGrantedById", "Official", lambda w, bad: {
+            "meetingId": w.meeting, "officialId": w.here.official("VM1"), "status": "ON_LEAVE",
+            "leaveGrantedById": bad}),
         _roster("addAgendaItem", "meetingId", "Meeting", lambda w, bad: {"meetingId": bad, "title": "议题"}),
         _roster("addAgendaItem", "memberInChargeId", "Official", lambda w, bad: {
             "meetingId": w.meeting, "title": "议题", "memberInChargeId": bad}),

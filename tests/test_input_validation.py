@@ -39,6 +39,7 @@ MODEL_NAMES = {mapper.class_.__name__ for mapper in Base.registry.mappers}
 ID_TYPES = {
     "officialAId": "Official", "officialBId": "Official", "entrustedId": "Official", "onBehalfOfId": "Official",
     "addressedToId": "Official", "meetingChairId": "Official", "readerIds": "Official",
+    "leaveGrantedById": "Official",
     "coSponsorIds": "Department", "pairId": "AbPair", "assignmentId": "StepAssignment",
     "chairId": "Official", "entrustedById": "Official", "adHocApprovedById": "Official", "memberId": "Official",
     "memberInChargeId": "Official", "itemId": "AgendaItem", "bodyId": "MeetingBody",

@@ -363,6 +363,36 @@ async def test_an_ab_partner_counts_toward_quorum_only_where_the_body_says_so(ap
     assert (await succeed(api, admin, "openAgendaItem", itemId=item))["item"]["state"] == "OPEN"
 
 
+async def test_the_magistrate_grants_a_members_leave_and_an_observer_never_counts(api, sessions, county, admin):
+    body = (await succeed(api, admin, "addMeetingBody", body=PARTY_GROUP | {
+        "members": ["MAGISTRATE", "EXECUTIVE_VICE_MAGISTRATE", "DEPARTMENT_PRINCIPAL"]}))["meetingBody"]
+    meeting = (await succeed(api, admin, "scheduleMeeting", bodyId=body["id"], scheduledAt=TUESDAY, place="会议室",
+                             chairId=county.official("MAG")))["meeting"]
+    item = await _item(api, admin, meeting, county, "关于县城供水管网改造项目的议题")
+    await _sit(api, admin, meeting)
+    await refused(api, sessions, admin, "recordAttendance", expect=("NOT_ENTITLED", "leaveGrantedById"),
+                  meetingId=meeting["id"], officialId=county.official("EVM"), status="ON_LEAVE",
+                  leaveGrantedById=county.official("DIR"))
+    await refused(api, sessions, admin, "recordAttendance", expect=("INVALID", "leaveGrantedById"),
+                  meetingId=meeting["id"], officialId=county.official("EVM"), status="PRESENT",
+                  leaveGrantedById=county.official("MAG"))
+    granted = await succeed(api, admin, "recordAttendance", meetingId=meeting["id"],
+                            officialId=county.official("EVM"), status="ON_LEAVE",
+                            leaveGrantedById=county.official("MAG"))
+    # Three of six members present: an observer counted would make it four, a quorum.
+    await _attend(api, admin, county, meeting, ["MAG", "DIR", "FIN"])
+    await succeed(api, admin, "recordAttendance", meetingId=meeting["id"], officialId=county.official("VM1"),
+                  status="PRESENT", kind="OBSERVER")
+    await refused(api, sessions, admin, "openAgendaItem", expect=("QUORUM_NOT_MET", "itemId"), itemId=item)
+    rows = (await api.ok("query($id: ID!) { node(id: $id) { ... on Meeting { attendance { kind status "
+                         "official { code } leaveGrantedBy { code } } } } }", {"id": meeting["id"]},
+                         token=admin))["node"]["attendance"]
+    by_code = {row["official"]["code"]: row for row in rows}
+    assert by_code["EVM"]["leaveGrantedBy"] == {"code": "MAG"}
+    assert by_code["VM1"]["kind"] == "OBSERVER" and by_code["VM1"]["leaveGrantedBy"] is None
+    assert granted["meeting"]["state"] == "IN_SESSION"
+
+
 MEETINGS_PAGE = """{ meetings { nodes { title chair { code } attendance { status official { code } }
   items { title votes { choice member { code } } writtenOpinions { stance member { code } }
           tally { for against shouldAttend close } } } } }"""

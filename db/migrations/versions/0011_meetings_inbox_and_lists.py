@@ -1,7 +1,7 @@
 """Meetings: meeting inbox events and lists
 
-How a vote came onto the record (in person, or a show of hands the office recorded, and by whom), and
-the indexes the meeting lists and "my meetings" read by.
+How a vote came onto the record (in person, or a show of hands the office recorded, and by whom), who
+granted a member's leave from a meeting, and the indexes the meeting lists and "my meetings" read by.
 
 Revision ID: 0011
 Revises: 0010
@@ -33,10 +33,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_meetings_scheduled_at'), ['scheduled_at'], unique=False)
     with op.batch_alter_table('meeting_attendance', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_meeting_attendance_official_id'), ['official_id'], unique=False)
+        batch_op.add_column(sa.Column('leave_granted_by_id', _ID, nullable=True))
+        batch_op.create_foreign_key('fk_meeting_attendance_leave_granted_by_id', 'officials',
+                                    ['leave_granted_by_id'], ['id'])
 
 
 def downgrade() -> None:
     with op.batch_alter_table('meeting_attendance', schema=None) as batch_op:
+        batch_op.drop_constraint('fk_meeting_attendance_leave_granted_by_id', type_='foreignkey')
+        batch_op.drop_column('leave_granted_by_id')
         batch_op.drop_index(batch_op.f('ix_meeting_attendance_official_id'))
     with op.batch_alter_table('meetings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_meetings_scheduled_at'))
