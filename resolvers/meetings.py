@@ -73,7 +73,8 @@ async def _item(session: AsyncSession, ctx: Context, global_id: relay.GlobalID,
     return item
 
 
-def _arg(description: str):
+def arg(description: str):
+    """A described GraphQL argument (every public element has a description)."""
     return strawberry.argument(description=description)
 
 
@@ -87,8 +88,8 @@ class MeetingQueries:
 
     @strawberry.field(description="The county's meetings, latest first unless orderBy says otherwise.")
     async def meetings(self, info: Info, county_id: CountyArg = None,
-                       filter: Annotated[MeetingFilter | None, _arg("Which meetings; all when omitted.")] = None,
-                       order_by: Annotated[MeetingOrder | None, _arg(
+                       filter: Annotated[MeetingFilter | None, arg("Which meetings; all when omitted.")] = None,
+                       order_by: Annotated[MeetingOrder | None, arg(
                            "The order; latest first (SCHEDULED_AT, DESC) when omitted.")] = None,
                        first: PageSize = None, after: After = None, last: Last = None,
                        before: Before = None) -> Connection[Meeting]:
@@ -146,7 +147,7 @@ def _filtered(stmt: Select, filter: MeetingFilter) -> Select:
 
 
 def _meeting_mutation(to: MeetingState, action: MeetingAction, description: str):
-    async def resolve(self, info: Info, input: Annotated[MeetingInput, _arg("The meeting.")]) -> MeetingResult:
+    async def resolve(self, info: Info, input: Annotated[MeetingInput, arg("The meeting.")]) -> MeetingResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -160,7 +161,7 @@ def _meeting_mutation(to: MeetingState, action: MeetingAction, description: str)
 
 
 def _item_mutation(step, action: MeetingAction, description: str):
-    async def resolve(self, info: Info, input: Annotated[AgendaItemInput, _arg("The item.")]) -> AgendaItemResult:
+    async def resolve(self, info: Info, input: Annotated[AgendaItemInput, arg("The item.")]) -> AgendaItemResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -175,7 +176,7 @@ def _item_mutation(step, action: MeetingAction, description: str):
 @strawberry.type
 class MeetingMutations:
     @strawberry.mutation(description="Add a meeting body to your county, e.g. a party group following 002.")
-    async def add_meeting_body(self, info: Info, input: Annotated[AddMeetingBodyInput, _arg("The body.")],
+    async def add_meeting_body(self, info: Info, input: Annotated[AddMeetingBodyInput, arg("The body.")],
                                ) -> MeetingBodyResult:
         ctx: Context = info.context
 
@@ -187,7 +188,7 @@ class MeetingMutations:
         return await _mutate(ctx, change)
 
     @strawberry.mutation(description="Change a meeting body's rules; meetings already held keep their records.")
-    async def update_meeting_body(self, info: Info, input: Annotated[UpdateMeetingBodyInput, _arg("The change.")],
+    async def update_meeting_body(self, info: Info, input: Annotated[UpdateMeetingBodyInput, arg("The change.")],
                                   ) -> MeetingBodyResult:
         ctx: Context = info.context
 
@@ -201,7 +202,7 @@ class MeetingMutations:
 
     @strawberry.mutation(description="Schedule a meeting: numbered in its body's year, its members listed as the "
                                      "roster stands on the day.")
-    async def schedule_meeting(self, info: Info, input: Annotated[ScheduleMeetingInput, _arg("The meeting.")],
+    async def schedule_meeting(self, info: Info, input: Annotated[ScheduleMeetingInput, arg("The meeting.")],
                                ) -> MeetingResult:
         ctx: Context = info.context
 
@@ -223,7 +224,7 @@ class MeetingMutations:
 
     @strawberry.mutation(description="Record that the notice went to the members: at least the body's notice lead "
                                      "time in working days before the meeting (002 细则 §6(三)), or NOTICE_TOO_LATE.")
-    async def send_meeting_notice(self, info: Info, input: Annotated[SendMeetingNoticeInput, _arg("The notice.")],
+    async def send_meeting_notice(self, info: Info, input: Annotated[SendMeetingNoticeInput, arg("The notice.")],
                                   ) -> MeetingResult:
         ctx: Context = info.context
 
@@ -245,7 +246,7 @@ class MeetingMutations:
 
     @strawberry.mutation(description="Record a member present, on leave or absent; or a substitute, AB partner or "
                                      "列席 attendee.")
-    async def record_attendance(self, info: Info, input: Annotated[RecordAttendanceInput, _arg("The attendance.")],
+    async def record_attendance(self, info: Info, input: Annotated[RecordAttendanceInput, arg("The attendance.")],
                                 ) -> MeetingResult:
         ctx: Context = info.context
 
@@ -265,7 +266,7 @@ class MeetingMutations:
         return await _mutate(ctx, change)
 
     @strawberry.mutation(description="List an item for a meeting.")
-    async def add_agenda_item(self, info: Info, input: Annotated[AddAgendaItemInput, _arg("The item.")],
+    async def add_agenda_item(self, info: Info, input: Annotated[AddAgendaItemInput, arg("The item.")],
                               ) -> AgendaItemResult:
         ctx: Context = info.context
 
@@ -292,7 +293,7 @@ class MeetingMutations:
                                        "chair's.")
 
     @strawberry.mutation(description="Record the chair's conclusion on an item of a chair-decides body.")
-    async def record_conclusion(self, info: Info, input: Annotated[ConclusionInput, _arg("The conclusion.")],
+    async def record_conclusion(self, info: Info, input: Annotated[ConclusionInput, arg("The conclusion.")],
                                 ) -> AgendaItemResult:
         ctx: Context = info.context
 
@@ -305,7 +306,7 @@ class MeetingMutations:
 
     @strawberry.mutation(description="Vote on an item put to the vote: yourself, or a member as the office records "
                                      "it.")
-    async def cast_vote(self, info: Info, input: Annotated[CastVoteInput, _arg("The vote.")]) -> AgendaItemResult:
+    async def cast_vote(self, info: Info, input: Annotated[CastVoteInput, arg("The vote.")]) -> AgendaItemResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -331,7 +332,7 @@ class MeetingMutations:
         return await _mutate(ctx, change)
 
     @strawberry.mutation(description="Record an absent member's written opinion on an item (002 细则 §6(四)).")
-    async def record_written_opinion(self, info: Info, input: Annotated[WrittenOpinionInput, _arg("The opinion.")],
+    async def record_written_opinion(self, info: Info, input: Annotated[WrittenOpinionInput, arg("The opinion.")],
                                      ) -> AgendaItemResult:
         ctx: Context = info.context
 

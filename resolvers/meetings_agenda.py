@@ -14,6 +14,7 @@ from db import models
 from domain.errors import DomainError, ErrorCode
 from resolvers.context import Context, decode_id
 from resolvers.lookup import find, find_optional
+from resolvers.meetings import arg
 from resolvers.mutations import _mutate, _writable_county
 from schema.meetings import AgendaItem, AgendaItemInput, AgendaItemPayload, AgendaItemResult, ItemStateEnum
 from schema.meetings_agenda import (
@@ -34,10 +35,6 @@ from schema.meetings_agenda import (
 from schema.types import CountyArg
 from services import meetings_access, meetings_agenda, meetings_matters
 from services.meetings_access import MeetingAction
-
-
-def _arg(description: str):
-    return strawberry.argument(description=description)
 
 
 async def _office(session: AsyncSession, ctx: Context, county_id: int, field: str) -> None:
@@ -85,8 +82,8 @@ class AgendaQueries:
                                   "states is given (e.g. CHECKED and ACCEPTED: the office's queue). Empty for a "
                                   "body you may not read.")
     async def agenda_items(self, info: Info,
-                           body_id: Annotated[relay.GlobalID, _arg("The body the items were proposed to.")],
-                           states: Annotated[list[ItemStateEnum] | None, _arg("Only items in these states.")] = None,
+                           body_id: Annotated[relay.GlobalID, arg("The body the items were proposed to.")],
+                           states: Annotated[list[ItemStateEnum] | None, arg("Only items in these states.")] = None,
                            ) -> list[AgendaItem]:
         ctx: Context = info.context
         session = await ctx.session()
@@ -100,7 +97,7 @@ class AgendaQueries:
 @strawberry.type
 class AgendaMutations:
     @strawberry.mutation(description="Add a matter to your county's collective-matter catalogue (administrator).")
-    async def add_collective_matter(self, info: Info, input: Annotated[AddCollectiveMatterInput, _arg("The matter.")],
+    async def add_collective_matter(self, info: Info, input: Annotated[AddCollectiveMatterInput, arg("The matter.")],
                                     ) -> CollectiveMatterResult:
         ctx: Context = info.context
 
@@ -114,7 +111,7 @@ class AgendaMutations:
 
     @strawberry.mutation(description="Replace a collective matter's row (administrator); items keep their link.")
     async def update_collective_matter(self, info: Info,
-                                       input: Annotated[UpdateCollectiveMatterInput, _arg("The change.")],
+                                       input: Annotated[UpdateCollectiveMatterInput, arg("The change.")],
                                        ) -> CollectiveMatterResult:
         ctx: Context = info.context
 
@@ -128,7 +125,7 @@ class AgendaMutations:
 
     @strawberry.mutation(description="Propose an item to a body: a department principal or a vice magistrate (000 "
                                      "§42; 003 §45), or any member of a party group (002 细则 §6(一)).")
-    async def propose_agenda_item(self, info: Info, input: Annotated[ProposeAgendaItemInput, _arg("The item.")],
+    async def propose_agenda_item(self, info: Info, input: Annotated[ProposeAgendaItemInput, arg("The item.")],
                                   ) -> AgendaItemResult:
         ctx: Context = info.context
 
@@ -148,7 +145,7 @@ class AgendaMutations:
 
     @strawberry.mutation(description="Coordinate an item: the vice magistrate in charge of its sponsoring department "
                                      "(000 §42; 003 §45).")
-    async def coordinate_agenda_item(self, info: Info, input: Annotated[AgendaStepInput, _arg("The step.")],
+    async def coordinate_agenda_item(self, info: Info, input: Annotated[AgendaStepInput, arg("The step.")],
                                      ) -> AgendaItemResult:
         ctx: Context = info.context
 
@@ -162,7 +159,7 @@ class AgendaMutations:
 
     @strawberry.mutation(description="The government office's completeness check: the materials the item's matter "
                                      "requires are all there (002 三重一大 二(三)).")
-    async def check_agenda_item(self, info: Info, input: Annotated[AgendaItemInput, _arg("The item.")],
+    async def check_agenda_item(self, info: Info, input: Annotated[AgendaItemInput, arg("The item.")],
                                 ) -> AgendaItemResult:
         ctx: Context = info.context
 
@@ -177,7 +174,7 @@ class AgendaMutations:
 
     @strawberry.mutation(description="Accept an item for its body: the holder of the body's chair role (000 §42; 003 "
                                      "§45; 002 细则 §6(一)).")
-    async def accept_agenda_item(self, info: Info, input: Annotated[AgendaStepInput, _arg("The step.")],
+    async def accept_agenda_item(self, info: Info, input: Annotated[AgendaStepInput, arg("The step.")],
                                  ) -> AgendaItemResult:
         ctx: Context = info.context
 
@@ -190,7 +187,7 @@ class AgendaMutations:
 
     @strawberry.mutation(description="Put an accepted item on a meeting of its body (the government office); the "
                                      "meeting takes it up once a notice sent in time lists it.")
-    async def schedule_agenda_item(self, info: Info, input: Annotated[ScheduleAgendaItemInput, _arg("The item.")],
+    async def schedule_agenda_item(self, info: Info, input: Annotated[ScheduleAgendaItemInput, arg("The item.")],
                                    ) -> AgendaItemResult:
         ctx: Context = info.context
 
@@ -203,7 +200,7 @@ class AgendaMutations:
         return await _mutate(ctx, change)
 
     @strawberry.mutation(description="Withdraw your item before a notice lists it.")
-    async def withdraw_agenda_item(self, info: Info, input: Annotated[AgendaItemInput, _arg("The item.")],
+    async def withdraw_agenda_item(self, info: Info, input: Annotated[AgendaItemInput, arg("The item.")],
                                    ) -> AgendaItemResult:
         ctx: Context = info.context
 
@@ -216,7 +213,7 @@ class AgendaMutations:
         return await _mutate(ctx, change)
 
     @strawberry.mutation(description="Add a material to an item: its proposer, or the government office.")
-    async def add_agenda_material(self, info: Info, input: Annotated[AddAgendaMaterialInput, _arg("The material.")],
+    async def add_agenda_material(self, info: Info, input: Annotated[AddAgendaMaterialInput, arg("The material.")],
                                   ) -> AgendaMaterialResult:
         ctx: Context = info.context
 
@@ -235,7 +232,7 @@ class AgendaMutations:
     @strawberry.mutation(description="Record a consulted unit's written reply, by its reply-by day (002 三重一大 二(二)); "
                                      "after that day its silence is deemed consent.")
     async def record_consultation_reply(self, info: Info,
-                                        input: Annotated[ConsultationReplyInput, _arg("The reply.")],
+                                        input: Annotated[ConsultationReplyInput, arg("The reply.")],
                                         ) -> AgendaMaterialResult:
         ctx: Context = info.context
 

@@ -15,7 +15,7 @@ from domain.meetings_decisions import DecisionState
 from resolvers.context import Context, decode_id
 from resolvers.documents import DocumentResult, _after_change, _document, _official_id
 from resolvers.lookup import find, find_ids, find_optional
-from resolvers.meetings import may
+from resolvers.meetings import arg, may
 from resolvers.mutations import _mutate
 from schema.meetings_decisions import (
     AdoptDecisionInput,
@@ -32,10 +32,6 @@ from services import meetings_access, meetings_decisions
 from services.meetings_access import MeetingAction
 
 
-def _arg(description: str):
-    return strawberry.argument(description=description)
-
-
 async def _decision(session: AsyncSession, ctx: Context, global_id: relay.GlobalID) -> models.MeetingDecision:
     """The decision, if the caller may record it: the government office or the meeting's chair."""
     decision = await find(session, ctx, models.MeetingDecision, global_id, "decisionId")
@@ -50,8 +46,8 @@ class MeetingDecisionQueries:
                                   "given.")
     async def meeting_decisions(
             self, info: Info, county_id: CountyArg = None,
-            meeting_id: Annotated[relay.GlobalID | None, _arg("Only this meeting's decisions.")] = None,
-            state: Annotated[DecisionStateEnum | None, _arg("Only decisions in this state.")] = None,
+            meeting_id: Annotated[relay.GlobalID | None, arg("Only this meeting's decisions.")] = None,
+            state: Annotated[DecisionStateEnum | None, arg("Only decisions in this state.")] = None,
     ) -> list[MeetingDecision]:
         ctx: Context = info.context
         county = ctx.readable_county(decode_id(county_id, "County", "countyId") if county_id else None)
@@ -67,7 +63,7 @@ class MeetingDecisionQueries:
 
 
 def _move(to: DecisionState, description: str):
-    async def resolve(self, info: Info, input: Annotated[DecisionInput, _arg("The decision.")],
+    async def resolve(self, info: Info, input: Annotated[DecisionInput, arg("The decision.")],
                       ) -> MeetingDecisionResult:
         ctx: Context = info.context
 
@@ -86,7 +82,7 @@ class MeetingDecisionMutations:
     @strawberry.mutation(description="Record the decision on a decided item: outcome, text, reasons, who carries it "
                                       "out by when and how it is supervised (三重一大 二(五); 002 细则 §12). The office "
                                       "or the meeting's chair records it.")
-    async def adopt_decision(self, info: Info, input: Annotated[AdoptDecisionInput, _arg("The decision.")],
+    async def adopt_decision(self, info: Info, input: Annotated[AdoptDecisionInput, arg("The decision.")],
                              ) -> MeetingDecisionResult:
         ctx: Context = info.context
 
@@ -116,7 +112,7 @@ class MeetingDecisionMutations:
 
     @strawberry.mutation(description="Suspend the decision's execution, saying why (三重一大 二(八)); it then "
                                       "authorises no document.")
-    async def suspend_decision(self, info: Info, input: Annotated[DecisionReasonInput, _arg("The suspension.")],
+    async def suspend_decision(self, info: Info, input: Annotated[DecisionReasonInput, arg("The suspension.")],
                                ) -> MeetingDecisionResult:
         ctx: Context = info.context
 
@@ -130,7 +126,7 @@ class MeetingDecisionMutations:
     @strawberry.mutation(description="Put a major change of the decision before its body (三重一大 二(七); 002 细则 "
                                       "§11): an item on the body's next meeting; the decision is CHANGE_PENDING, "
                                       "authorising nothing new, until the body decides that item.")
-    async def propose_decision_change(self, info: Info, input: Annotated[DecisionReasonInput, _arg("The change.")],
+    async def propose_decision_change(self, info: Info, input: Annotated[DecisionReasonInput, arg("The change.")],
                                       ) -> MeetingDecisionResult:
         ctx: Context = info.context
 
@@ -144,7 +140,7 @@ class MeetingDecisionMutations:
     @strawberry.mutation(description="Link your draft (or returned document) to the passed decision it executes; "
                                       "its MEETING_DECIDED flag follows from the link.")
     async def link_document_to_decision(self, info: Info, input: Annotated[
-            LinkDocumentToDecisionInput, _arg("The document and the decision.")]) -> DocumentResult:
+            LinkDocumentToDecisionInput, arg("The document and the decision.")]) -> DocumentResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):

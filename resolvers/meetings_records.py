@@ -20,6 +20,7 @@ from domain.roster import local_date
 from resolvers.context import Context, decode_id
 from resolvers.documents import DocumentResult
 from resolvers.lookup import find, find_optional
+from resolvers.meetings import arg
 from resolvers.mutations import _mutate
 from schema import documents as document_types
 from schema.meetings import AgendaItem, AgendaItemPayload, AgendaItemResult
@@ -43,10 +44,6 @@ from schema.meetings_records import (
 from schema.types import CountyArg
 from services import meetings_access, meetings_emergency, meetings_minutes, meetings_recusal
 from services.meetings_access import MeetingAction
-
-
-def _arg(description: str):
-    return strawberry.argument(description=description)
 
 
 def _today():
@@ -77,9 +74,9 @@ async def _permission(session: AsyncSession, ctx: Context, action: MeetingAction
 
 async def _require(session: AsyncSession, ctx: Context, action: MeetingAction, county_id: int,
                    meeting_id: int | None, field: str) -> None:
-    granted = await _permission(session, ctx, action, county_id, meeting_id)
-    if not granted.allowed:
-        raise DomainError(ErrorCode.FORBIDDEN, granted.reason, field=field)
+    meeting = await session.get(models.Meeting, meeting_id) if meeting_id is not None else None
+    await meetings_access.require(session, access=ctx.access, principal=ctx.require_principal(),
+                                  county_id=county_id, action=action, field=field, meeting=meeting)
 
 
 async def _relation(session: AsyncSession, ctx: Context, global_id: relay.GlobalID) -> models.OfficialRelation:
@@ -96,7 +93,7 @@ class MeetingRecordQueries:
                                   "gets an empty list.")
     async def official_relations(self, info: Info, county_id: CountyArg = None,
                                  official_id: Annotated[relay.GlobalID | None,
-                                                        _arg("Only this official's relations, either side.")] = None,
+                                                        arg("Only this official's relations, either side.")] = None,
                                  ) -> list[OfficialRelation]:
         ctx: Context = info.context
         county = ctx.readable_county(decode_id(county_id, "County", "countyId") if county_id else None)
@@ -109,8 +106,8 @@ class MeetingRecordQueries:
     @strawberry.field(description="The county's emergency decisions (临机处置), latest first; of one body or in one "
                                   "state when given.")
     async def emergency_decisions(self, info: Info, county_id: CountyArg = None,
-                                  body_id: Annotated[relay.GlobalID | None, _arg("Only this body's.")] = None,
-                                  state: Annotated[EmergencyStateEnum | None, _arg("Only in this state.")] = None,
+                                  body_id: Annotated[relay.GlobalID | None, arg("Only this body's.")] = None,
+                                  state: Annotated[EmergencyStateEnum | None, arg("Only in this state.")] = None,
                                   ) -> list[EmergencyDecision]:
         ctx: Context = info.context
         county = ctx.readable_county(decode_id(county_id, "County", "countyId") if county_id else None)
@@ -123,7 +120,7 @@ class MeetingRecordQueries:
 class MeetingRecordMutations:
     @strawberry.mutation(description="Record an official's relative in the register (002 人事 §18): the roster's "
                                      "administrator or the discipline inspector.")
-    async def add_official_relation(self, info: Info, input: Annotated[AddOfficialRelationInput, _arg("The relation.")],
+    async def add_official_relation(self, info: Info, input: Annotated[AddOfficialRelationInput, arg("The relation.")],
                                     ) -> OfficialRelationResult:
         ctx: Context = info.context
 
@@ -143,7 +140,7 @@ class MeetingRecordMutations:
 
     @strawberry.mutation(description="Take a relation off the register; recusals already made keep their record.")
     async def remove_official_relation(self, info: Info, input: Annotated[RemoveOfficialRelationInput,
-                                                                          _arg("The relation.")],
+                                                                          arg("The relation.")],
                                        ) -> RemoveOfficialRelationResult:
         ctx: Context = info.context
 
@@ -156,7 +153,7 @@ class MeetingRecordMutations:
 
     @strawberry.mutation(description="Recuse from an item (002 人事 §23): a member declares it for themselves; the "
                                      "office or the discipline inspector raises it for a member, saying why.")
-    async def recuse_from_item(self, info: Info, input: Annotated[RecuseInput, _arg("The recusal.")],
+    async def recuse_from_item(self, info: Info, input: Annotated[RecuseInput, arg("The recusal.")],
                                ) -> AgendaItemResult:
         ctx: Context = info.context
 
@@ -188,7 +185,7 @@ class MeetingRecordMutations:
                                      "register are recused when it is taken up, or at once if it is open (002 人事 "
                                      "§23). The office.")
     async def set_persons_concerned(self, info: Info, input: Annotated[SetPersonsConcernedInput,
-                                                                       _arg("The persons.")]) -> AgendaItemResult:
+                                                                       arg("The persons.")]) -> AgendaItemResult:
         ctx: Context = info.context
 
         async def change(session: AsyncSession):
@@ -208,7 +205,7 @@ class MeetingRecordMutations:
     @strawberry.mutation(description="Draft the minutes of a closed meeting (002 细则 §6(七); 001 §22; 003 §46): a "
                                      "minutes document, its text generated from the record, routed by the county's "
                                      "signing table; numbered in the body's yearly series when signed.")
-    async def draft_minutes(self, info: Info, input: Annotated[DraftMinutesInput, _arg("The meeting.")],
+    async def draft_minutes(self, info: Info, input: Annotated[DraftMinutesInput, arg("The meeting.")],
                             ) -> DocumentResult:
         ctx: Context = info.context
 
@@ -229,7 +226,7 @@ class MeetingRecordMutations:
     @strawberry.mutation(description="Record an emergency decision (临机处置, 000 §7; 002 细则 §17) by a member of the "
                                      "body: its report goes on the body's next meeting.")
     async def record_emergency_decision(self, info: Info, input: Annotated[RecordEmergencyDecisionInput,
-                                                                           _arg("The decision.")],
+                                                                           arg("The decision.")],
                                         ) -> EmergencyDecisionResult:
         ctx: Context = info.context
 

@@ -15,7 +15,7 @@ from domain import documents as d
 from domain.deadlines import CountedFrom, SecondLapse
 from resolvers.loaders import now_or_later
 from schema.labels import labelled_enum
-from schema.types import CoverResolution, Department, Official, _RosterNode
+from schema.types import CoverResolution, Department, Official, CountyNode
 from schema.validation import row_id
 
 if TYPE_CHECKING:
@@ -219,7 +219,7 @@ class PredictedStep:
 
 @strawberry.type(description="An official document 公文 on its way from draft to signing 签发: what decides its route "
                              "(issuer, genre, direction, flags, departments) and its approval chain.")
-class Document(_RosterNode, relay.Node):
+class Document(CountyNode, relay.Node):
     model: ClassVar[type] = models.Document
     id: relay.NodeID[int]
     title: str = strawberry.field(description="The title 标题.")

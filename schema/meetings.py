@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 from strawberry import relay
@@ -20,8 +20,7 @@ from schema.meetings_records import MeetingRecusal, MinutesReminder, PersonConce
 from schema.meetings_agenda import AgendaPipeline
 from schema.lists import OrderDirection
 from schema.mutations import MutationError
-from schema.types import Official
-from schema.validation import row_id
+from schema.types import CountyNode, Official, official_by_id
 from services import meetings
 from services.meetings_minutes import number_of
 
@@ -47,22 +46,10 @@ VoteRouteEnum = labelled_enum(m.VoteRoute, name="VoteRoute", description="How a 
 OutcomeEnum = labelled_enum(m.Outcome, name="AgendaItemOutcome", description="How an item was decided.")
 
 
-async def _readable(info: Info, model, node_ids) -> list:
-    ids = [row_id(i) for i in node_ids]
-    rows = await info.context.loaders.rows(model).load_many([i for i in ids if i is not None])
-    found = {row.id: row for row in rows if row is not None and info.context.can_read(row.county_id)}
-    return [found.get(i) if i is not None else None for i in ids]
-
-
-async def _official(info: Info, official_id: int | None) -> Official | None:
-    if official_id is None:
-        return None
-    return Official.from_row(await info.context.loaders.official.load(official_id))
-
-
 @strawberry.type(description="A county's meeting body (全体会议, 常务会议, 县长办公会议, 专题会议, 党组会议), copied from its "
                              "rule set's table and edited by the county's administrator.")
-class MeetingBody(relay.Node):
+class MeetingBody(CountyNode, relay.Node):
+    model: ClassVar[type] = models.MeetingBody
     id: relay.NodeID[int]
     kind: BodyKindEnum = strawberry.field(description="What kind of body it is.")
     name: str = strawberry.field(description="Its name, unique in the county, e.g. 县政府常务会议.")
@@ -114,11 +101,6 @@ class MeetingBody(relay.Node):
                    minutes_draft_days=spec.minutes_draft_days, minutes_sign_days=spec.minutes_sign_days,
                    minutes_clock_article=spec.minutes_clock_article, article=spec.article)
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
-        """Bodies of counties you may read; None for another county's, as for a missing one."""
-        return [cls.from_row(row) if row else None for row in await _readable(info, models.MeetingBody, node_ids)]
-
 
 @strawberry.type(description="Someone at a meeting: a member, a substitute, an AB partner or a 列席 attendee.")
 class MeetingAttendance:
@@ -135,16 +117,16 @@ class MeetingAttendance:
 
     @strawberry.field(description="Who.")
     async def official(self, info: Info) -> Official:
-        return await _official(info, self.official_id)
+        return await official_by_id(info, self.official_id)
 
     @strawberry.field(description="The absent member a substitute or an AB partner attends for.")
     async def attending_for(self, info: Info) -> Official | None:
-        return await _official(info, self.for_official_id)
+        return await official_by_id(info, self.for_official_id)
 
     @strawberry.field(description="For a member on leave: who granted it (001 §24 the magistrate; 003 §52 the chair); "
                                   "null when not recorded.")
     async def leave_granted_by(self, info: Info) -> Official | None:
-        return await _official(info, self.leave_granted_by_id)
+        return await official_by_id(info, self.leave_granted_by_id)
 
 
 @strawberry.type(description="A member's named vote on an item.")
@@ -158,13 +140,13 @@ class MeetingVote:
 
     @strawberry.field(description="The member who voted.")
     async def member(self, info: Info) -> Official:
-        return await _official(info, self.official_id)
+        return await official_by_id(info, self.official_id)
 
     @strawberry.field(description="The office's official who recorded a show of hands for the member; null when "
                                   "the member cast it, or an administrator's account recorded it (the audit trail "
                                   "names it).")
     async def recorded_by(self, info: Info) -> Official | None:
-        return await _official(info, self.recorded_by_id)
+        return await official_by_id(info, self.recorded_by_id)
 
 
 @strawberry.type(description="An absent member's written opinion: shown and weighed for deferral, never a vote "
@@ -176,7 +158,7 @@ class WrittenOpinion:
 
     @strawberry.field(description="The absent member.")
     async def member(self, info: Info) -> Official:
-        return await _official(info, self.official_id)
+        return await official_by_id(info, self.official_id)
 
 
 @strawberry.type(description="An item's votes counted; computed, never typed.")
@@ -193,7 +175,8 @@ class VoteTally:
 
 @strawberry.type(description="An item (议题): proposed to a body, through the agenda pipeline to a meeting "
                              "whose notice lists it, then discussed and decided.")
-class AgendaItem(AgendaPipeline, relay.Node):
+class AgendaItem(CountyNode, AgendaPipeline, relay.Node):
+    model: ClassVar[type] = models.AgendaItem
     id: relay.NodeID[int]
     title: str = strawberry.field(description="What the item is about.")
     is_personnel: bool = strawberry.field(description="A personnel item: the body's personnel quorum applies.")
@@ -210,14 +193,9 @@ class AgendaItem(AgendaPipeline, relay.Node):
                    conclusion=row.conclusion, decided_at=row.decided_at, member_in_charge_id=row.member_in_charge_id,
                    meeting_id=row.meeting_id, **AgendaPipeline.values(row))
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
-        """Items of counties you may read; None for another county's, as for a missing one."""
-        return [cls.from_row(row) if row else None for row in await _readable(info, models.AgendaItem, node_ids)]
-
     @strawberry.field(description="The member in charge of the item (分管).")
     async def member_in_charge(self, info: Info) -> Official | None:
-        return await _official(info, self.member_in_charge_id)
+        return await official_by_id(info, self.member_in_charge_id)
 
     @strawberry.field(description="The named votes, in the order cast.")
     async def votes(self, info: Info) -> list[MeetingVote]:
@@ -264,7 +242,8 @@ class AgendaItem(AgendaPipeline, relay.Node):
 
 
 @strawberry.type(description="A meeting of a body, numbered per body and year.")
-class Meeting(relay.Node):
+class Meeting(CountyNode, relay.Node):
+    model: ClassVar[type] = models.Meeting
     id: relay.NodeID[int]
     year: int = strawberry.field(description="The year it is numbered in (China time).")
     sequence: int = strawberry.field(description="Its number in the body's year, without gaps.")
@@ -286,11 +265,6 @@ class Meeting(relay.Node):
                    ended_at=row.ended_at, body_id=row.body_id, chair_id=row.chair_id,
                    entrusted_by_id=row.entrusted_by_id, ad_hoc_approved_by_id=row.ad_hoc_approved_by_id)
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
-        """Meetings of counties you may read; None for another county's, as for a missing one."""
-        return [cls.from_row(row) if row else None for row in await _readable(info, models.Meeting, node_ids)]
-
     async def _body(self, info: Info) -> models.MeetingBody:
         return await info.context.loaders.rows(models.MeetingBody).load(self.body_id)
 
@@ -304,15 +278,15 @@ class Meeting(relay.Node):
 
     @strawberry.field(description="Who chairs it.")
     async def chair(self, info: Info) -> Official:
-        return await _official(info, self.chair_id)
+        return await official_by_id(info, self.chair_id)
 
     @strawberry.field(description="Who entrusted the chair; null when the body's own chair chairs.")
     async def entrusted_by(self, info: Info) -> Official | None:
-        return await _official(info, self.entrusted_by_id)
+        return await official_by_id(info, self.entrusted_by_id)
 
     @strawberry.field(description="Who approved it as an ad hoc meeting (临时召开); null for a regular one.")
     async def ad_hoc_approved_by(self, info: Info) -> Official | None:
-        return await _official(info, self.ad_hoc_approved_by_id)
+        return await official_by_id(info, self.ad_hoc_approved_by_id)
 
     @strawberry.field(description="Its members (listed when it was scheduled) and the others who attend.")
     async def attendance(self, info: Info) -> list[MeetingAttendance]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 from strawberry import relay
@@ -16,7 +16,7 @@ from domain.roster import local_date
 from policies.meetings_matters import MatterSpec
 from schema.labels import labelled_enum
 from schema.mutations import MutationError
-from schema.types import Department, Official
+from schema.types import CountyNode, Department, Official, official_by_id
 
 if TYPE_CHECKING:
     from schema.meetings import AgendaItem, BodyKindEnum, Meeting, MeetingBody
@@ -28,24 +28,10 @@ ConsultationStateEnum = labelled_enum(ConsultationState, name="ConsultationState
                                       description="Where a consultation of another unit stands (002 三重一大 二(二)).")
 
 
-async def _official(info: Info, official_id: int | None) -> Official | None:
-    if official_id is None:
-        return None
-    return Official.from_row(await info.context.loaders.official.load(official_id))
-
-
-async def _readable(info: Info, model, node_ids) -> list:
-    from schema.validation import row_id
-
-    ids = [row_id(i) for i in node_ids]
-    rows = await info.context.loaders.rows(model).load_many([i for i in ids if i is not None])
-    found = {row.id: row for row in rows if row is not None and info.context.can_read(row.county_id)}
-    return [found.get(i) if i is not None else None for i in ids]
-
-
 @strawberry.type(description="A matter that must go to a body (三重一大 事项目录): the county's copy of its rule set's "
                              "catalogue, edited by its administrator.")
-class CollectiveMatter(relay.Node):
+class CollectiveMatter(CountyNode, relay.Node):
+    model: ClassVar[type] = models.CollectiveMatter
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Its code, unique in the county, e.g. major_project.")
     name: str = strawberry.field(description="Its name, e.g. 重要项目安排.")
@@ -69,11 +55,6 @@ class CollectiveMatter(relay.Node):
                    required_materials=[a.MaterialKind(k) for k in row.required_materials],
                    legality_review_lead_days=row.legality_review_lead_days, article=row.article)
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
-        """Matters of counties you may read; None for another county's, as for a missing one."""
-        return [cls.from_row(r) if r else None for r in await _readable(info, models.CollectiveMatter, node_ids)]
-
 
 @strawberry.type(description="A consulted unit's answer (征求意见, 002 三重一大 二(二)): its reply, or deemed consent "
                              "once the reply-by day passed without one (computed, never typed).")
@@ -88,7 +69,8 @@ class Consultation:
 
 @strawberry.type(description="A material of an item: its kind and title, with the file's metadata (no file is "
                              "stored).")
-class AgendaItemMaterial(relay.Node):
+class AgendaItemMaterial(CountyNode, relay.Node):
+    model: ClassVar[type] = models.AgendaItemMaterial
     id: relay.NodeID[int]
     kind: MaterialKindEnum = strawberry.field(description="What it is.")
     title: str = strawberry.field(description="Its title.")
@@ -111,11 +93,6 @@ class AgendaItemMaterial(relay.Node):
         return cls(id=row.id, kind=row.kind, title=row.title, file_name=row.file_name, file_size=row.file_size,
                    file_sha256=row.file_sha256, sent_for_review_on=row.sent_for_review_on, consultation=consultation,
                    added_at=row.added_at)
-
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
-        """Materials of counties you may read; None for another county's, as for a missing one."""
-        return [cls.from_row(r) if r else None for r in await _readable(info, models.AgendaItemMaterial, node_ids)]
 
 
 @strawberry.type(description="An item's way through the agenda pipeline: who proposed, coordinated, checked and "
@@ -173,20 +150,20 @@ class AgendaPipeline:
 
     @strawberry.field(description="Who proposed it.")
     async def proposer(self, info: Info) -> Official | None:
-        return await _official(info, self.proposer_id)
+        return await official_by_id(info, self.proposer_id)
 
     @strawberry.field(description="The vice magistrate in charge who coordinated it (000 §42; 003 §45).")
     async def coordinated_by(self, info: Info) -> Official | None:
-        return await _official(info, self.coordinated_by_id)
+        return await official_by_id(info, self.coordinated_by_id)
 
     @strawberry.field(description="The office's official who checked its materials; null when an administrator's "
                                   "account did.")
     async def checked_by(self, info: Info) -> Official | None:
-        return await _official(info, self.checked_by_id)
+        return await official_by_id(info, self.checked_by_id)
 
     @strawberry.field(description="The chair who accepted it for the body (000 §42; 002 细则 §6(一)).")
     async def accepted_by(self, info: Info) -> Official | None:
-        return await _official(info, self.accepted_by_id)
+        return await official_by_id(info, self.accepted_by_id)
 
     @strawberry.field(description="Its materials, in the order added.")
     async def materials(self, info: Info) -> list[AgendaItemMaterial]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import strawberry
 from strawberry import relay
@@ -16,8 +16,7 @@ from schema.documents import Document
 from schema.labels import labelled_enum
 from schema.meetings import AgendaItem, Meeting, OutcomeEnum
 from schema.mutations import MutationError
-from schema.types import Department, Official
-from schema.validation import row_id
+from schema.types import CountyNode, Department, Official
 from services import meetings_decisions
 
 DecisionOutcomeEnum = labelled_enum(md.DecisionOutcome, name="MeetingDecisionOutcome",
@@ -29,7 +28,8 @@ DecisionStateEnum = labelled_enum(md.DecisionState, name="MeetingDecisionState",
 
 @strawberry.type(description="A decision (决定事项) a meeting took on an item: what, why, who carries it out by when "
                              "(002 细则 §12), and the documents that execute it.")
-class MeetingDecision(relay.Node):
+class MeetingDecision(CountyNode, relay.Node):
+    model: ClassVar[type] = models.MeetingDecision
     id: relay.NodeID[int]
     outcome: DecisionOutcomeEnum = strawberry.field(description="Passed, not passed, modified, shelved or to be "
                                                                 "discussed again.")
@@ -71,13 +71,6 @@ class MeetingDecision(relay.Node):
                    responsible_person_id=row.responsible_person_id, change_item_id=row.change_item_id,
                    superseded_by_id=row.superseded_by_id, row=row)
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
-        """Decisions of counties you may read; None for another county's, as for a missing one."""
-        ids = [row_id(i) for i in node_ids]
-        rows = await info.context.loaders.rows(models.MeetingDecision).load_many([i for i in ids if i is not None])
-        found = {r.id: r for r in rows if r is not None and info.context.can_read(r.county_id)}
-        return [cls.from_row(found[i]) if i in found else None for i in ids]
 
     @strawberry.field(description="The meeting that took it.")
     async def meeting(self, info: Info) -> Meeting:

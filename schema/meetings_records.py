@@ -8,7 +8,7 @@ this module reaches its types lazily.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, ClassVar
 
 import strawberry
 from strawberry import relay
@@ -19,7 +19,7 @@ from domain.meetings_emergency import EmergencyState
 from domain.meetings_recusal import RecusalReason, RelationKind
 from schema.labels import labelled_enum
 from schema.mutations import MutationError
-from schema.types import Official
+from schema.types import CountyNode, Official, official_by_id
 from schema.validation import row_id
 
 if TYPE_CHECKING:
@@ -33,12 +33,6 @@ RecusalReasonEnum = labelled_enum(RecusalReason, name="RecusalReason",
 EmergencyStateEnum = labelled_enum(EmergencyState, name="EmergencyDecisionState",
                                    description="Where an emergency decision's report stands: due → reported, or "
                                                "overdue.")
-
-
-async def _official(info: Info, official_id: int | None) -> Official | None:
-    if official_id is None:
-        return None
-    return Official.from_row(await info.context.loaders.official.load(official_id))
 
 
 @strawberry.type(description="An official's relative in the relation register (002 人事 §18). Only the roster's "
@@ -73,11 +67,11 @@ class OfficialRelation(relay.Node):
 
     @strawberry.field(description="The official.")
     async def official(self, info: Info) -> Official:
-        return await _official(info, self.official_id)
+        return await official_by_id(info, self.official_id)
 
     @strawberry.field(description="The relative, when an official of the county.")
     async def relative(self, info: Info) -> Official | None:
-        return await _official(info, self.relative_id)
+        return await official_by_id(info, self.relative_id)
 
 
 @strawberry.type(description="A member recused from an item (002 人事 §23): no vote, no counted written opinion; "
@@ -99,7 +93,7 @@ class MeetingRecusal:
 
     @strawberry.field(description="The member recused.")
     async def member(self, info: Info) -> Official:
-        return await _official(info, self.official_id)
+        return await official_by_id(info, self.official_id)
 
 
 @strawberry.type(description="Someone a personnel item is about (讨论…任用的人员).")
@@ -109,7 +103,7 @@ class PersonConcerned:
 
     @strawberry.field(description="The official, when they are one of the county's.")
     async def official(self, info: Info) -> Official | None:
-        return await _official(info, self.official_id)
+        return await official_by_id(info, self.official_id)
 
 
 @strawberry.type(description="The office's reminder that a meeting's minutes are late (003 §46).")
@@ -122,7 +116,8 @@ class MinutesReminder:
 
 @strawberry.type(description="A decision taken on the spot when no meeting could be called (临机处置, 000 §7; "
                              "002 细则 §17), reported to the body at its next meeting.")
-class EmergencyDecision(relay.Node):
+class EmergencyDecision(CountyNode, relay.Node):
+    model: ClassVar[type] = models.EmergencyDecision
     id: relay.NodeID[int]
     decided_at: dt.datetime = strawberry.field(description="When it was decided.")
     matter: str = strawberry.field(description="The matter decided.")
@@ -140,13 +135,6 @@ class EmergencyDecision(relay.Node):
                    recorded_at=row.recorded_at, reported_at=row.reported_at, body_id=row.body_id,
                    decided_by_id=row.decided_by_id, report_item_id=row.report_item_id)
 
-    @classmethod
-    async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
-        """Decisions of counties you may read; None for another county's, as for a missing one."""
-        ids = [row_id(i) for i in node_ids]
-        rows = await info.context.loaders.rows(models.EmergencyDecision).load_many([i for i in ids if i is not None])
-        found = {row.id: row for row in rows if row is not None and info.context.can_read(row.county_id)}
-        return [cls.from_row(found[i]) if i in found else None for i in ids]
 
     @strawberry.field(description="The body it is reported to.")
     async def body(self, info: Info) -> Annotated[MeetingBody, strawberry.lazy("schema.meetings")]:
@@ -156,7 +144,7 @@ class EmergencyDecision(relay.Node):
 
     @strawberry.field(description="Who decided: a member of the body.")
     async def decided_by(self, info: Info) -> Official:
-        return await _official(info, self.decided_by_id)
+        return await official_by_id(info, self.decided_by_id)
 
     @strawberry.field(description="The report item on the body's next meeting (the newest, when it was carried).")
     async def report_item(self, info: Info) -> Annotated[AgendaItem, strawberry.lazy("schema.meetings")] | None:

@@ -48,7 +48,7 @@ def day_or_today(on: dt.date | None) -> dt.date:
 NodeT = TypeVar("NodeT")
 
 
-class _RosterNode:
+class CountyNode:
     """Relay ``node(id:)`` lookup for roster rows: batched, and blind to counties the caller may not read."""
 
     model: ClassVar[type]
@@ -100,7 +100,7 @@ class Connection(Generic[NodeT]):
 
 
 @strawberry.type(description="A county (县) using the service: a tenant with its own roster, tables and calendar.")
-class County(_RosterNode, relay.Node):
+class County(CountyNode, relay.Node):
     model: ClassVar[type] = models.County
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Short unique code of the county, e.g. for the command line.")
@@ -119,7 +119,7 @@ class County(_RosterNode, relay.Node):
 
 @strawberry.type(description="A department 部门 of the county: a working department, the government office, a "
                              "township, a sub-district or a development zone.")
-class Department(_RosterNode, relay.Node):
+class Department(CountyNode, relay.Node):
     model: ClassVar[type] = models.Department
     id: relay.NodeID[int]
     name: str = strawberry.field(description="The department's name, unique in its county.")
@@ -159,7 +159,7 @@ class Department(_RosterNode, relay.Node):
 
 @strawberry.type(description="An official 公职人员 of the county: a leader or a department's principal or deputy. What "
                              "they hold is in positions, by date.")
-class Official(_RosterNode, relay.Node):
+class Official(CountyNode, relay.Node):
     model: ClassVar[type] = models.Official
     id: relay.NodeID[int]
     code: str = strawberry.field(description="Staff code, stable across renames; roster files match on it.")
@@ -203,8 +203,15 @@ class Official(_RosterNode, relay.Node):
         return Official.from_row(await info.context.loaders.official.load(partner_id))
 
 
+
+async def official_by_id(info: Info, official_id: int | None) -> Official | None:
+    """An official named by id on another row, through the request's loader; None for none."""
+    if official_id is None:
+        return None
+    return Official.from_row(await info.context.loaders.official.load(official_id))
+
 @strawberry.type(description="A position 职务 an official holds or held, from one day to another.")
-class Position(_RosterNode, relay.Node):
+class Position(CountyNode, relay.Node):
     model: ClassVar[type] = models.Position
     id: relay.NodeID[int]
     role: RoleEnum = strawberry.field(description="The office held.")
@@ -234,7 +241,7 @@ class Position(_RosterNode, relay.Node):
 
 @strawberry.type(description="Two vice magistrates who act for each other when one is away (AB角), from one day to "
                              "another.")
-class AbPair(_RosterNode, relay.Node):
+class AbPair(CountyNode, relay.Node):
     model: ClassVar[type] = models.AbPair
     id: relay.NodeID[int]
     effective_from: dt.date = strawberry.field(description="First day of the pairing.")
@@ -254,7 +261,7 @@ class AbPair(_RosterNode, relay.Node):
 
 
 @strawberry.type(description="A reported absence 外出报备 of an official: a trip, leave, study or a visit abroad.")
-class Absence(_RosterNode, relay.Node):
+class Absence(CountyNode, relay.Node):
     model: ClassVar[type] = models.Absence
     id: relay.NodeID[int]
     starts_at: dt.datetime = strawberry.field(description="When it starts.")
@@ -285,7 +292,7 @@ class Absence(_RosterNode, relay.Node):
 
 @strawberry.type(description="The magistrate entrusts 委托 a vice magistrate to preside while both he and the "
                              "executive vice magistrate are away.")
-class Entrustment(_RosterNode, relay.Node):
+class Entrustment(CountyNode, relay.Node):
     model: ClassVar[type] = models.Entrustment
     id: relay.NodeID[int]
     starts_at: dt.datetime = strawberry.field(description="When it starts.")

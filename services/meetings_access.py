@@ -126,11 +126,18 @@ async def permission(session: AsyncSession, *, access: AccessControl, principal:
                      action: MeetingAction, meeting: Meeting | None = None) -> Permission:
     rule = RULES[action]
     held = await standings(session, county_id=county_id, official_id=principal.official_id, meeting=meeting)
+    role = _matching_role(access, principal, county_id, rule, held)
+    return Permission(role is not None, rule, role)
+
+
+def _matching_role(access: AccessControl, principal: Principal, county_id: int, rule: ActionRule,
+                   held: set[Standing]) -> str | None:
+    """The account role or standing a policy row grants ``rule`` to; None when none does."""
     for role in (principal.role.value, *sorted(s.value for s in held)):
         if access.allows(role=role, home_county_id=principal.county_id, target_county_id=county_id,
                          obj=rule.obj, act=rule.act):
-            return Permission(True, rule, role)
-    return Permission(False, rule, None)
+            return role
+    return None
 
 
 async def require(session: AsyncSession, *, access: AccessControl, principal: Principal, county_id: int,
@@ -146,9 +153,5 @@ async def require(session: AsyncSession, *, access: AccessControl, principal: Pr
 async def holds_office_desk(session: AsyncSession, *, access: AccessControl, principal: Principal,
                             county_id: int) -> bool:
     """The government office's desk outside any one meeting: its staff, or the county's administrator."""
-    for role in (principal.role.value, *sorted(s.value for s in await standings(
-            session, county_id=county_id, official_id=principal.official_id))):
-        if access.allows(role=role, home_county_id=principal.county_id, target_county_id=county_id,
-                         obj=_OFFICE.obj, act=_OFFICE.act):
-            return True
-    return False
+    held = await standings(session, county_id=county_id, official_id=principal.official_id)
+    return _matching_role(access, principal, county_id, _OFFICE, held) is not None
