@@ -820,3 +820,7 @@ class EmergencyDecision(Base):
     recorded_by_account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id"), nullable=True)
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reported_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+# Each later system keeps its tables in its own module; imported here so Base.metadata holds them all.
+from db import models_duties, models_issuing, models_supervision, models_incoming, models_proposals  # noqa: E402,F401

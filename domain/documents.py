@@ -42,6 +42,8 @@ class Direction(str, enum.Enum):
     UPWARD_CPPCC = "upward_cppcc"
     DOWNWARD = "downward"
     NON_SUBORDINATE = "non_subordinate"
+    # A department's or township's request or report to the county government: the office's incoming flow.
+    TO_COUNTY_GOVERNMENT = "to_county_government"
 
 
 class Meeting(str, enum.Enum):
@@ -66,10 +68,11 @@ class Flag(str, enum.Enum):
     MEETING_DECIDED = "meeting_decided"  # derived: a linked decision that authorises
     UNDECIDED_COLLECTIVE = "undecided_collective"  # derived: the catalogue needs a decision the link lacks
     CHAIRED_BY_VM = "chaired_by_vm"
+    UNPLANNED = "unplanned"  # derived: outside the county's approved yearly document plan, no exception recorded
 
 
 # Flags that follow from the document's decision and catalogue matter (services.meetings_decisions), never input.
-DERIVED_FLAGS = frozenset({Flag.MEETING_DECIDED, Flag.UNDECIDED_COLLECTIVE})
+DERIVED_FLAGS = frozenset({Flag.MEETING_DECIDED, Flag.UNDECIDED_COLLECTIVE, Flag.UNPLANNED})
 
 
 class Classification(str, enum.Enum):
@@ -98,6 +101,15 @@ class Action(str, enum.Enum):
     SIGN = "sign"
     URGENT_SIGN = "urgent_sign"
     COUNTERSIGN = "countersign"
+    # The one-by-one approval (一事一报) of a document outside the yearly plan.
+    UNPLANNED_APPROVAL = "unplanned_approval"
+    # After signing: numbering and issuing (印发).
+    ISSUE = "issue"
+    # The county government's handling of a request sent up to it: 签收, 拟办, 批示, 转请.
+    REGISTER = "register"
+    PROPOSE_HANDLING = "propose_handling"
+    INSTRUCT = "instruct"
+    PASS_ON = "pass_on"
 
 
 # The order steps run in. URGENT_SIGN and COUNTERSIGN replace SIGN on the urgent route.
@@ -163,6 +175,7 @@ class DocumentState(str, enum.Enum):
     IN_PROGRESS = "in_progress"
     RETURNED = "returned"
     SIGNED = "signed"
+    ISSUED = "issued"
 
 
 class StepState(str, enum.Enum):

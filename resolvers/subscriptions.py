@@ -26,7 +26,7 @@ from schema.labels import labelled_enum
 from schema.types import Official
 from services import documents as documents_service
 from services.auth import TokenExpired, authenticate
-from services.events import EventHub, InboxEventKind
+from services.events import EventHub, InboxEventKind, MeetingEventKind
 from services.events import InboxEvent as Event
 from services.inbox import covered_now
 
@@ -138,8 +138,8 @@ class Subscription:
         with ctx.hub.subscribe(county_id=principal.county_id, official_id=principal.official_id) as inbox:
             while True:
                 event = await inbox.get()
-                if event.document_id is not None or event.official_id != principal.official_id:
-                    continue  # a document's event (inboxEvents), or someone else's
+                if not isinstance(event.kind, MeetingEventKind) or event.official_id != principal.official_id:
+                    continue  # a document's or a duty's event, or someone else's
                 async with ctx.event_reads():
                     await still_signed_in(ctx, await ctx.session())
                     delivered = await meeting_event(info, event)
@@ -160,7 +160,7 @@ async def still_signed_in(ctx: SocketContext, session) -> None:
 
 async def _for_subscriber(ctx: SocketContext, event: Event, me: int) -> InboxEvent | None:
     """The event as this subscriber sees it, or None when it is not theirs (now) or not for their eyes."""
-    if event.document_id is None:  # a meeting's event: meetingEvents delivers those
+    if event.document_id is None:  # a meeting's or a duty's event: meetingEvents and dutyEvents deliver those
         return None
     session = await ctx.session()
     if event.official_id == me:

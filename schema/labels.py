@@ -98,6 +98,8 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "UPWARD_CPPCC": Label("报县政协", "To the county CPPCC."),
         "DOWNWARD": Label("下行", "Downward, to subordinate organs."),
         "NON_SUBORDINATE": Label("平行（不相隶属机关）", "To organs that are not subordinate."),
+        "TO_COUNTY_GOVERNMENT": Label("报县政府", "A department's or township's request or report to the county "
+                                      "government; the government office registers and handles it."),
     },
     "MeetingKind": {
         "NONE": Label("无", "Not minutes of a meeting."),
@@ -121,6 +123,9 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
                                       "passed decision of that matter's body is linked; follows from the link and the "
                                       "catalogue, never set by hand."),
         "CHAIRED_BY_VM": Label("副县长主持会议", "For minutes: the meeting was chaired by a vice magistrate."),
+        "UNPLANNED": Label("计划外发文", "Issued in the county's or the office's name, outside the county's approved "
+                           "yearly document plan and with no recorded exception; follows from the plan, never set "
+                           "by hand."),
     },
     "Classification": {
         "NONE": Label("非密", "Not classified."),
@@ -133,6 +138,7 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "IN_PROGRESS": Label("办理中", "Submitted; on its approval chain."),
         "RETURNED": Label("已退回", "Sent back to the drafter, who may edit and submit it again."),
         "SIGNED": Label("已签发", "Signed; the chain is done."),
+        "ISSUED": Label("已印发", "Numbered in its issuer's series and issued to its distribution list."),
     },
     "StepState": {
         "WAITING": Label("未到达", "Earlier steps are not done yet."),
@@ -156,6 +162,12 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "SIGN": Label("签发", "Signing."),
         "URGENT_SIGN": Label("代签（急件）", "Signing on the signer's oral consent, the document being urgent."),
         "COUNTERSIGN": Label("补签", "The signer's countersignature after an urgent signing."),
+        "UNPLANNED_APPROVAL": Label("一事一报", "The approval of a document outside the yearly document plan."),
+        "ISSUE": Label("印发", "Numbering and issuing a signed document."),
+        "REGISTER": Label("签收", "The government office registers a request sent up to the county government."),
+        "PROPOSE_HANDLING": Label("拟办", "The government office proposes how a registered request is handled."),
+        "INSTRUCT": Label("批示", "A leader's instruction on a request sent up to the county government."),
+        "PASS_ON": Label("转请", "A leader passes a request on to another leader."),
     },
     "ChainRole": {
         "MAGISTRATE": Label("县长", "The magistrate."),

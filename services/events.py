@@ -50,11 +50,23 @@ class MeetingEventKind(enum.Enum):
     ITEM_AWAITS = "agenda_item_awaits"
 
 
+class DutyEventKind(enum.Enum):
+    """A duty's news for the official whose duty it is (services.duties)."""
+
+    NEW_DUTY = "duty_new"
+    REMINDER = "duty_reminder"
+    ESCALATED = "duty_escalated"
+    SETTLED = "duty_settled"
+
+
+_KINDS = {kind.value: kind for kinds in (InboxEventKind, MeetingEventKind, DutyEventKind) for kind in kinds}
+
+
 @dataclass(frozen=True)
 class InboxEvent:
-    """A document's event (``document_id``), or a meeting's or an agenda item's (``document_id`` None)."""
+    """A document's event (``document_id``), a meeting's or an agenda item's, or a duty's (``duty_id``)."""
 
-    kind: InboxEventKind | MeetingEventKind
+    kind: InboxEventKind | MeetingEventKind | DutyEventKind
     county_id: int
     official_id: int  # whose inbox changed: the assignee by office
     document_id: int | None
@@ -63,22 +75,26 @@ class InboxEvent:
     note: str = ""
     meeting_id: int | None = None
     item_id: int | None = None
+    duty_id: int | None = None
+    subject_kind: str | None = None  # a duty's subject (domain.duties.SubjectKind value) and its id
+    subject_id: int | None = None
 
     def to_json(self) -> str:
         return json.dumps({"kind": self.kind.value, "county_id": self.county_id, "official_id": self.official_id,
                            "document_id": self.document_id, "step_id": self.step_id, "at": self.at.isoformat(),
                            "note": self.note[:MAX_NOTE_CHARS], "meeting_id": self.meeting_id,
-                           "item_id": self.item_id}, ensure_ascii=False)
+                           "item_id": self.item_id, "duty_id": self.duty_id,
+                           "subject_kind": self.subject_kind, "subject_id": self.subject_id}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, payload: str) -> InboxEvent:
         fields = json.loads(payload)
-        kind = fields["kind"]
-        kind = MeetingEventKind(kind) if fields["document_id"] is None else InboxEventKind(kind)
-        return cls(kind=kind, county_id=fields["county_id"],
+        return cls(kind=_KINDS[fields["kind"]], county_id=fields["county_id"],
                    official_id=fields["official_id"], document_id=fields["document_id"], step_id=fields["step_id"],
                    at=dt.datetime.fromisoformat(fields["at"]), note=fields["note"],
-                   meeting_id=fields.get("meeting_id"), item_id=fields.get("item_id"))
+                   meeting_id=fields.get("meeting_id"), item_id=fields.get("item_id"),
+                   duty_id=fields.get("duty_id"), subject_kind=fields.get("subject_kind"),
+                   subject_id=fields.get("subject_id"))
 
 
 async def publish(session: AsyncSession, event: InboxEvent) -> None:

@@ -106,7 +106,7 @@ async def test_an_app_gets_the_chinese_labels_of_the_enums_it_displays(api, sess
     labels = (await api.ok(LABELS, {"enums": ["DocumentState", "StepAction"]}, token=token))["enumLabels"]
     assert [(entry["enum"], entry["value"]) for entry in labels] == [
         ("DocumentState", "DRAFT"), ("DocumentState", "IN_PROGRESS"), ("DocumentState", "RETURNED"),
-        ("DocumentState", "SIGNED"), *(("StepAction", value) for value in ENUM_LABELS["StepAction"])]
+        ("DocumentState", "SIGNED"), ("DocumentState", "ISSUED"), *(("StepAction", value) for value in ENUM_LABELS["StepAction"])]
     by_value = {(entry["enum"], entry["value"]): entry for entry in labels}
     assert by_value["StepAction", "SIGN"]["label"] == "签发"
     assert by_value["DocumentState", "IN_PROGRESS"]["label"] == "办理中"
