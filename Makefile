@@ -37,8 +37,10 @@ run: $(STAMP)
 	$(QIANFA) seed-demo --if-empty
 	$(PY) server.py
 
+# One worker per core, at most four (each holds its own databases and connection pools; the shared
+# PostgreSQL allows 100 connections). Every worker runs the SQLite tests before the PostgreSQL ones.
 test: $(DEV_STAMP) $(NODE_STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --maxprocesses 4
 
 schema: $(STAMP)
 	$(PY) -m schema > schema.graphql
