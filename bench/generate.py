@@ -513,7 +513,8 @@ class CountyBuilder:
         try:
             check_submission(Submission(issuer=issuer, genre=genre, classification=document.classification,
                                         requested_matters=tuple(document.requested_matters), addressed_to_leader=False,
-                                        leader_assigned=False, departmental_matter=False), self.rule_set)
+                                        leader_assigned=False, departmental_matter=False,
+                                        direction=document.direction), self.rule_set)
             offices = self.offices
             facts = facts_of(document, co_sponsors, offices)
             key = facts

@@ -9,7 +9,7 @@ days; ``seed-demo --reset`` seeds it afresh). What the demo shows is read back f
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from sqlalchemy import delete, select
@@ -17,6 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cli.demo_documents import seed_documents
 from cli.demo_meetings import describe_meetings, seed_meetings
+from cli.demo_issuing import describe_issuing, seed_issuing
+from cli.demo_incoming_requests import describe_incoming_requests, seed_incoming_requests
+from cli.demo_proposals import describe_proposals, seed_proposals
+from cli.demo_supervision import describe_supervision, seed_supervision
 from cli.roster_formats import load_yaml, parse_document
 from cli.roster_sync import import_roster
 from db.models import Absence, Account, Base, ChainStep, County, Document, Official, StepAssignment, utcnow
@@ -54,6 +58,10 @@ class DemoStory:
     away: list[str]
     documents: list[str]
     meetings: list[str]
+    issuing: list[str] = field(default_factory=list)
+    incoming_requests: list[str] = field(default_factory=list)
+    supervision: list[str] = field(default_factory=list)
+    proposals: list[str] = field(default_factory=list)
 
 
 def _business_trip_dates(today: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -99,6 +107,10 @@ async def seed_demo(session: AsyncSession, *, actor: audit.Actor) -> Seeded:
                                   official_id=officials.get(account.get("official")), actor=actor)
     await seed_documents(session, county_id=county.id, actor=actor)
     await seed_meetings(session, county_id=county.id, actor=actor)
+    await seed_issuing(session, county_id=county.id, actor=actor)
+    await seed_incoming_requests(session, county_id=county.id, actor=actor)
+    await seed_supervision(session, county_id=county.id, actor=actor)
+    await seed_proposals(session, county_id=county.id, actor=actor)
     return Seeded(county, len(result.changes))
 
 
@@ -168,4 +180,8 @@ async def describe_demo(session: AsyncSession, *, county: County, at: dt.datetim
         standing.append(line)
     demo = demo_file()["demo"]
     return DemoStory(county, demo["password"], sign_ins, away, standing,
-                     await describe_meetings(session, county_id=county.id))
+                     await describe_meetings(session, county_id=county.id),
+                     issuing=await describe_issuing(session, county_id=county.id),
+                     incoming_requests=await describe_incoming_requests(session, county_id=county.id),
+                     supervision=await describe_supervision(session, county_id=county.id),
+                     proposals=await describe_proposals(session, county_id=county.id))

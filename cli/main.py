@@ -193,6 +193,18 @@ def seed_demo_command(
     typer.echo("Meetings:")
     for line in story.meetings:
         typer.echo(f"  {line}")
+    typer.echo("Issuing (印发, 发文字号):")
+    for line in story.issuing:
+        typer.echo(f"  {line}")
+    typer.echo("Requests sent up to the county government (收文):")
+    for line in story.incoming_requests:
+        typer.echo(f"  {line}")
+    typer.echo("Supervision (督查):")
+    for line in story.supervision:
+        typer.echo(f"  {line}")
+    typer.echo("NPC suggestions and CPPCC proposals (建议提案):")
+    for line in story.proposals:
+        typer.echo(f"  {line}")
 
 
 # ---------------------------------------------------------------- roster

@@ -42,6 +42,7 @@ from domain.documents import (
     StepState,
 )
 from domain.accounts import ApiTokenScope
+from domain.document_plans import PlanException
 from domain.meetings import (
     AttendanceStatus,
     AttendeeKind,
@@ -308,7 +309,9 @@ class Document(Base):
     """An official document (公文) and where it stands."""
 
     __tablename__ = "documents"
-    __table_args__ = (Index("ix_documents_county_state", "county_id", "state"),)
+    __table_args__ = (Index("ix_documents_county_state", "county_id", "state"),
+                      # A number is never given twice (services.issuing).
+                      UniqueConstraint("county_id", "issue_number", name="uq_document_issue_number"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     county_id: Mapped[int] = mapped_column(ForeignKey("counties.id"))
@@ -349,6 +352,25 @@ class Document(Base):
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_decisions.id"), index=True, nullable=True)
     matter_code: Mapped[str | None] = mapped_column(String(60), nullable=True)
     amount_wan: Mapped[Decimal | None] = mapped_column(Numeric(14, 2), nullable=True)
+    # Issuing 印发 (services.issuing): the 发文字号, its year (for lists), the date on the document, when and
+    # by whom it was recorded.
+    issue_number: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    issue_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    issued_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    issued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    # The clock to issuing, started at signing from the deadline table's issue rows (001 §22).
+    issue_due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+    issue_deadline: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # The yearly document plan (003 §62): the entry the document is planned as, or the exception recorded for
+    # it, by whom and when; neither: unplanned, where the county has an approved plan for the year.
+    plan_entry_id: Mapped[int | None] = mapped_column(ForeignKey("document_plan_entries.id"), nullable=True,
+                                                      index=True)
+    plan_exception: Mapped[PlanException | None] = mapped_column(_enum(PlanException, "document_plan_exception"),
+                                                                 nullable=True)
+    plan_exception_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    plan_exception_by_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
+    plan_exception_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class DocumentCoSponsor(Base):

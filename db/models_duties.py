@@ -18,7 +18,9 @@ class Duty(Base):
         # "What waits for me": open duties by official, on both engines.
         Index("ix_duties_open_by_official", "official_id", "created_at",
               postgresql_where=text("settled_at IS NULL"), sqlite_where=text("settled_at IS NULL")),
-        Index("ix_duties_subject", "subject_kind", "subject_id"),
+        # A subject's open duties (services.duties.open_on), and at most one open duty of a task per official.
+        Index("uq_duties_open_task", "subject_kind", "subject_id", "task", "official_id", unique=True,
+              postgresql_where=text("settled_at IS NULL"), sqlite_where=text("settled_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -113,8 +113,11 @@ class Action(str, enum.Enum):
 
 
 # The order steps run in. URGENT_SIGN and COUNTERSIGN replace SIGN on the urgent route.
+# The one-by-one approval comes after the office's strict check (从严把关) and before anyone else reviews
+# a document the magistrate may still refuse (003 §62).
 CHAIN_ORDER = (
     Action.OFFICE_REVIEW,
+    Action.UNPLANNED_APPROVAL,
     Action.LEGAL_REVIEW,
     Action.CO_SIGN,
     Action.CO_REVIEW,
@@ -132,6 +135,9 @@ class ChainRole(str, enum.Enum):
     VMS_INVOLVED = "vms_involved"
     OFFICE_DIRECTOR = "office_director"
     OFFICE_REVIEWER = "office_reviewer"
+    # Anyone holding a post in the government office (its director, deputies and staff): never a chain
+    # step of its own, it names who may act for the office after signing (issuing, 印发).
+    OFFICE_STAFF = "office_staff"
     LEGAL_OFFICE = "legal_office"
     CO_SPONSOR = "co_sponsor"
     UNIT_PRINCIPAL = "unit_principal"

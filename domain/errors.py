@@ -49,6 +49,13 @@ class ErrorCode(str, enum.Enum):
     NOT_ON_NOTICE = "not_on_notice"
     TOO_MANY_ATTEMPTS = "too_many_attempts"
     TOO_LONG = "too_long"
+    # Supervision
+    RESULT_NOT_REPORTED = "result_not_reported"
+    # Issuing
+    ALREADY_ISSUED = "already_issued"
+    NO_SERIES = "no_series"
+    # Incoming requests
+    UNCLEAR_OPINION = "unclear_opinion"
     # Ids and accounts
     WRONG_ID_TYPE = "wrong_id_type"
     WEAK_PASSWORD = "weak_password"

@@ -239,6 +239,10 @@ def _filtered(stmt: Select, filter: DocumentFilter) -> Select:
         stmt = stmt.where(document.urgent.is_(filter.urgent))
     if filter.overdue:
         stmt = stmt.where(inbox_service.has_overdue_step(models.utcnow()))
+    if filter.issue_number is not None:
+        stmt = stmt.where(document.issue_number == filter.issue_number.strip())
+    if filter.issue_year is not None:
+        stmt = stmt.where(document.issue_year == filter.issue_year)
     return stmt
 
 
@@ -273,7 +277,7 @@ async def _draft_fields(session: AsyncSession, ctx: Context, draft: s.DraftInput
         co_sponsor_ids=await find_ids(session, ctx, models.Department, draft.co_sponsor_ids, "coSponsorIds",
                                       county_id=county_id),
         requested_matters=draft.requested_matters,
-        addressed_to_id=await official(draft.addressed_to_id, "addressedToId"),
+        addressed_to_id=await official(draft.addressed_to_id, "addressedToId"), addressees=draft.addressees,
         leader_assigned=draft.leader_assigned, departmental_matter=draft.departmental_matter,
         meeting_chair_id=await official(draft.meeting_chair_id, "meetingChairId"),
         standing_meeting_on=draft.standing_meeting_on,
@@ -328,8 +332,10 @@ class DocumentMutations:
         return await _mutate(ctx, change)
 
     @strawberry.mutation(description="Submit 报送: checked against the county's submission rules (one matter "
-                                     "per request, no requests inside reports, not to a leader personally, "
-                                     "departmental matters issued by the department), then routed by the "
+                                     "per request, no requests inside reports, not to a leader personally — one "
+                                     "to the county government enters the office's flow instead —, one main "
+                                     "addressee and none above the county government for a request or report "
+                                     "sent up, departmental matters issued by the department), then routed by the "
                                      "county's signing table.")
     async def submit_document(self, info: Info, input: Annotated[
             s.DocumentInput, strawberry.argument(description="The draft or returned document to submit.")],

@@ -31,9 +31,12 @@ from db.models import (
     StepAssignment,
     WrittenOpinion,
 )
+from db.models_issuing import DocumentPlanEntry, DocumentRecipient
+from db.models_incoming import DocumentAddressee
 from db.periods import held_on
 from domain.calendar import WorkingCalendar
 from domain.roster import Role
+from domain.submission import Addressee
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -52,6 +55,7 @@ class Loaders:
     def __init__(self, session: SessionGetter) -> None:
         self._session = session
         self._rows: dict[type, DataLoader] = {}
+        self._children_of: dict[tuple[type, str], DataLoader] = {}
         self.county = self.rows(County)
         self.department = self.rows(Department)
         self.official = self.rows(Official)
@@ -64,6 +68,7 @@ class Loaders:
         self.assignments_of_step = DataLoader(self._load_assignments_of_step)
         self.events_of_document = DataLoader(self._children(DocumentEvent, DocumentEvent.document_id))
         self.co_sponsors_of_document = DataLoader(self._load_co_sponsors)
+        self.addressees_of_document = DataLoader(self._load_addressees)
         self.attendance_of_meeting = DataLoader(self._children(MeetingAttendance, MeetingAttendance.meeting_id))
         self.items_of_meeting = DataLoader(self._children(AgendaItem, AgendaItem.meeting_id))
         self.votes_of_item = DataLoader(self._children(MeetingVote, MeetingVote.item_id))
@@ -74,6 +79,8 @@ class Loaders:
         self.materials_of_item = DataLoader(self._children(AgendaItemMaterial, AgendaItemMaterial.item_id))
         self.documents_of_decision = DataLoader(self._load_documents_of_decision)
         self.calendar_of_county = DataLoader(self._load_calendars)
+        self.recipients_of_document = DataLoader(self._children(DocumentRecipient, DocumentRecipient.document_id))
+        self.entries_of_plan = DataLoader(self._children(DocumentPlanEntry, DocumentPlanEntry.plan_id))
 
     def rows(self, model) -> DataLoader:
         """Rows of ``model`` by primary key (None where missing)."""
@@ -87,13 +94,20 @@ class Loaders:
             self._rows[model] = DataLoader(load)
         return self._rows[model]
 
+    def children(self, model, parent_column) -> DataLoader:
+        """Rows of ``model`` by ``parent_column``, in id order: one loader per request and column."""
+        key = (model, parent_column.key)
+        if key not in self._children_of:
+            self._children_of[key] = DataLoader(self._children(model, parent_column))
+        return self._children_of[key]
+
     def _children(self, model, parent_column):
-        """Rows of ``model`` grouped by ``parent_column``, in id order."""
+        """Rows of ``model`` grouped by ``parent_column``, in primary key (id) order."""
 
         async def load(parent_ids: list[int]) -> list[list]:
             session = await self._session()
-            rows = (await session.execute(
-                select(model).where(parent_column.in_(parent_ids)).order_by(model.id))).scalars()
+            rows = (await session.execute(select(model).where(parent_column.in_(parent_ids))
+                                          .order_by(*model.__table__.primary_key.columns))).scalars()
             return _group(rows, parent_ids, lambda row: getattr(row, parent_column.key))
 
         return load
@@ -129,6 +143,16 @@ class Loaders:
         grouped: dict[int, list[int]] = defaultdict(list)
         for document_id, department_id in rows:
             grouped[document_id].append(department_id)
+        return [grouped.get(i, []) for i in document_ids]
+
+    async def _load_addressees(self, document_ids: list[int]) -> list[list[Addressee]]:
+        session = await self._session()
+        rows = await session.execute(
+            select(DocumentAddressee.document_id, DocumentAddressee.addressee)
+            .where(DocumentAddressee.document_id.in_(document_ids)).order_by(DocumentAddressee.addressee))
+        grouped: dict[int, list[Addressee]] = defaultdict(list)
+        for document_id, addressee in rows:
+            grouped[document_id].append(addressee)
         return [grouped.get(i, []) for i in document_ids]
 
     async def _load_documents_of_decision(self, decision_ids: list[int]) -> list[list[int]]:

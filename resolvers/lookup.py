@@ -13,10 +13,10 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
-from db import models
+from db import models, models_incoming, models_issuing, models_proposals, models_supervision
 from domain.errors import DomainError, ErrorCode
 from resolvers.context import Context, decode_id
-from services import circulation, documents
+from services import circulation, documents, incoming_requests
 
 Row = TypeVar("Row")
 
@@ -38,8 +38,14 @@ _NOUN = {
     models.Meeting: "meeting",
     models.AgendaItem: "agenda item",
     models.AgendaItemMaterial: "agenda material",
+    models_incoming.IncomingRequest: "incoming request",
     models.CollectiveMatter: "collective matter",
     models.MeetingDecision: "meeting decision",
+    models_issuing.IssueSeries: "issue series",
+    models_issuing.DocumentPlan: "document plan",
+    models_issuing.DocumentPlanEntry: "document plan entry",
+    models_supervision.SupervisionItem: "supervision item",
+    models_proposals.Proposal: "proposal",
 }
 
 
@@ -90,4 +96,6 @@ async def _may_see(session: AsyncSession, ctx: Context, row, county_id: int | No
         return await documents.can_see(session, document=row, official_id=official_id, at=now)
     if isinstance(row, models.Circulation):
         return await circulation.can_see(session, circulation=row, official_id=official_id, at=now)
+    if isinstance(row, models_incoming.IncomingRequest):
+        return await incoming_requests.can_see(session, request=row, official_id=official_id, at=now)
     return True

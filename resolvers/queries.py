@@ -17,8 +17,12 @@ from resolvers.context import decode_id, public_error
 from resolvers.pagination import After, Before, Last, PageSize, paginate
 from resolvers.governance import SigningRuleRow
 from schema.documents import ChainStep, Circulation, Document, StepAssignment
+from schema.duties import Duty
+from schema.incoming_requests import IncomingRequest
 from schema.meetings import AgendaItem, Meeting, MeetingBody
 from schema.meetings_decisions import MeetingDecision
+from schema.proposals import Proposal
+from schema.supervision import SupervisionItem
 from schema.lists import OfficialOrder, OfficialOrderField, OrderDirection
 from schema.types import (
     AbPair,
@@ -43,7 +47,8 @@ from services import cover as cover_service
 # Every type with a global id, by the type name the id carries.
 _NODE_TYPES = {t.__strawberry_definition__.name: t for t in (
     County, Department, Official, Position, AbPair, Absence, Entrustment, Account, Document, ChainStep,
-    StepAssignment, Circulation, SigningRuleRow, ApiToken, MeetingBody, Meeting, AgendaItem, MeetingDecision)}
+    StepAssignment, Circulation, SigningRuleRow, ApiToken, MeetingBody, Meeting, AgendaItem, MeetingDecision, Duty,
+    Proposal, SupervisionItem, IncomingRequest)}
 MAX_NODES = 100
 
 

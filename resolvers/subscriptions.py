@@ -84,7 +84,8 @@ class InboxEvent:
     step_row_id: strawberry.Private[int | None]
     on_behalf_of_id: strawberry.Private[int | None]
 
-    @strawberry.field(description="The step concerned; null when the document went back to its drafter.")
+    @strawberry.field(description="The step concerned; null when the document went back to its drafter, "
+                                  "or for the office's reminder to issue it (001 §22).")
     async def step(self, info: Info) -> s.ChainStep | None:
         if self.step_row_id is None:
             return None
@@ -108,8 +109,7 @@ class SubscriptionsOverSockets(SchemaExtension):
         yield
 
 
-@strawberry.type(description="Live updates over a WebSocket (graphql-transport-ws); sign in with "
-                             "{\"authorization\": \"Bearer <token>\"} in the connection_init payload.")
+@strawberry.type
 class Subscription:
     @strawberry.subscription(description="Live changes to your inbox and to the inboxes of those you cover for "
                                          "at the moment each change happens. Over graphql-transport-ws, signed in "

@@ -182,8 +182,12 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     from resolvers.calendar import CalendarMutations, CalendarQueries
     from resolvers.context import ReadOnlyTokens
     from resolvers.circulation import CirculationMutations, CirculationQueries
+    from resolvers.document_plans import DocumentPlanMutations, DocumentPlanQueries
     from resolvers.documents import DocumentMutations, DocumentQueries
+    from resolvers.duties import DutyQueries, DutySubscription
     from resolvers.governance import GovernanceMutations, GovernanceQueries
+    from resolvers.incoming_requests import IncomingRequestMutations, IncomingRequestQueries
+    from resolvers.issuing import IssuingMutations, IssuingQueries
     from resolvers.labels import LabelQueries
     from resolvers.meetings import MeetingMutations, MeetingQueries
     from resolvers.meetings_agenda import AgendaMutations, AgendaQueries
@@ -191,7 +195,9 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     from resolvers.meetings_inbox import MeetingInboxQueries
     from resolvers.meetings_records import MeetingRecordMutations, MeetingRecordQueries
     from resolvers.mutations import Mutation
+    from resolvers.proposals import ProposalMutations, ProposalQueries
     from resolvers.queries import Query
+    from resolvers.supervision import SupervisionMutations, SupervisionQueries
     from resolvers.subscriptions import Subscription, SubscriptionsOverSockets
 
     # Depth and alias limits are validation rules. Each QueryDepthLimiter/MaxAliasesLimiter builds a
@@ -221,13 +227,17 @@ def build_schema(settings: Settings) -> strawberry.Schema:
                              "reads the counties that caller may read.",
                     (Query, DocumentQueries, CirculationQueries, GovernanceQueries, CalendarQueries, AccountQueries,
                      LabelQueries, MeetingQueries, MeetingInboxQueries, MeetingDecisionQueries, AgendaQueries,
-                     MeetingRecordQueries)),
+                     MeetingRecordQueries, DutyQueries, SupervisionQueries, ProposalQueries, IssuingQueries,
+                     DocumentPlanQueries, IncomingRequestQueries)),
         mutation=_root("Mutation", "Changes. Each runs in one audited transaction and returns its payload, or a "
                                    "MutationError when it changed nothing; only login is open to anonymous callers.",
                        (Mutation, DocumentMutations, CirculationMutations, GovernanceMutations, CalendarMutations,
                         AccountMutations, MeetingMutations, MeetingDecisionMutations, AgendaMutations,
-                        MeetingRecordMutations)),
-        subscription=Subscription,
+                        MeetingRecordMutations, SupervisionMutations, ProposalMutations, IssuingMutations,
+                        DocumentPlanMutations, IncomingRequestMutations)),
+        subscription=_root("Subscription", "Live updates over a WebSocket (graphql-transport-ws); sign in with "
+                                           "{\"authorization\": \"Bearer <token>\"} in the connection_init payload.",
+                           (Subscription, DutySubscription)),
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.debug),
     )

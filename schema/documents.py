@@ -10,15 +10,18 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from db import models
+from db import models, models_issuing
 from domain import documents as d
 from domain.deadlines import CountedFrom, SecondLapse
+from domain.submission import Addressee
 from resolvers.loaders import now_or_later
 from schema.labels import labelled_enum
 from schema.types import CoverResolution, Department, Official, CountyNode
 from schema.validation import row_id
 
 if TYPE_CHECKING:
+    from schema.document_plans import DocumentPlanEntry, PlanExceptionRecord
+    from schema.issuing import Recipient
     from schema.meetings_decisions import MeetingDecision
 
 IssuerEnum = labelled_enum(d.Issuer, name="Issuer", description="In whose name (名义) the document goes out.")
@@ -30,6 +33,9 @@ FlagEnum = labelled_enum(d.Flag, name="DocumentFlag",
 ClassificationEnum = labelled_enum(d.Classification, name="Classification",
                                    description="Security classification (密级); a classified document is seen only "
                                                "by those on its chain and the government office.")
+AddresseeEnum = labelled_enum(Addressee, name="Addressee",
+                              description="A main addressee (主送机关) of a request or report sent up by a department "
+                                          "or township.")
 DocumentStateEnum = labelled_enum(d.DocumentState, name="DocumentState", description="Where a document stands.")
 StepStateEnum = labelled_enum(d.StepState, name="StepState", description="Where a step of the chain stands.")
 AssignmentStateEnum = labelled_enum(d.AssignmentState, name="AssignmentState",
@@ -123,6 +129,15 @@ class Deadline:
                                                        "holiday data yet.")
 
 
+def _deadline(limit: dict | None) -> Deadline | None:
+    """A time limit as a step or a document stores it (services.deadlines, services.issuing)."""
+    if not limit:
+        return None
+    return Deadline(working_days=limit["working_days"], counted_from=CountedFrom(limit["counted_from"]),
+                    after_second_lapse=SecondLapse(limit["second_lapse"]), article=limit["article"],
+                    problem=limit.get("problem"))
+
+
 @strawberry.type(description="A step of a document's approval chain 审批流程: review, co-signing 会签, signing 签发 …, with"
                              " who it waits for and its time limit.")
 class ChainStep(relay.Node):
@@ -142,15 +157,11 @@ class ChainStep(relay.Node):
 
     @classmethod
     def from_row(cls, row: models.ChainStep) -> ChainStep:
-        limit = row.deadline
         return cls(id=row.id, position=row.position, action=row.action,
                    state=row.state, alternatives=row.alternatives,
                    rules=[RuleCitation(rule=r["rule"], article=r["article"]) for r in row.rules],
                    activated_at=row.activated_at, completed_at=row.completed_at, due_at=row.due_at,
-                   deadline=Deadline(working_days=limit["working_days"],
-                                     counted_from=CountedFrom(limit["counted_from"]),
-                                     after_second_lapse=SecondLapse(limit["second_lapse"]), article=limit["article"],
-                                     problem=limit.get("problem")) if limit else None)
+                   deadline=_deadline(row.deadline))
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids, required: bool = False):
@@ -217,7 +228,7 @@ class PredictedStep:
     assignees: list[PredictedAssignee] = strawberry.field(description="Who the step would wait for.")
 
 
-@strawberry.type(description="An official document 公文 on its way from draft to signing 签发: what decides its route "
+@strawberry.type(description="An official document 公文 on its way from draft to signing 签发 and issuing 印发: what decides its route "
                              "(issuer, genre, direction, flags, departments) and its approval chain.")
 class Document(CountyNode, relay.Node):
     model: ClassVar[type] = models.Document
@@ -231,7 +242,8 @@ class Document(CountyNode, relay.Node):
     flags: list[FlagEnum] = strawberry.field(description="Properties of the content the signing table routes on, "
                                                          "e.g. NORMATIVE, as drafted; MEETING_DECIDED and "
                                                          "UNDECIDED_COLLECTIVE follow from the decision and the "
-                                                         "catalogue (see decision, explain).")
+                                                         "catalogue, UNPLANNED from the yearly document plan (see "
+                                                         "decision, planEntry, planException, explain).")
     matter_code: str | None = strawberry.field(description="The collective-matter catalogue code of its matter "
                                                            "(三重一大); null when none.")
     amount_wan: Decimal | None = strawberry.field(description="The amount it concerns, in 万元, counted against the "
@@ -301,6 +313,11 @@ class Document(CountyNode, relay.Node):
     def addressed_to(self, info: Info) -> Official | None:
         return _official(info, self.addressed_to_id)
 
+    @strawberry.field(description="A request or report sent up: the main addressees (主送机关) its drafter named; "
+                                  "empty when none was named (one to the county government means it).")
+    async def addressees(self, info: Info) -> list[AddresseeEnum]:
+        return await info.context.loaders.addressees_of_document.load(self.id)
+
     @strawberry.field(description="The meeting decision it executes (决定事项); null when none is linked.")
     async def decision(self, info: Info) -> Annotated[
             MeetingDecision, strawberry.lazy("schema.meetings_decisions")] | None:
@@ -309,6 +326,56 @@ class Document(CountyNode, relay.Node):
         if self.decision_id is None:
             return None
         return MeetingDecision.from_row(await info.context.loaders.rows(models.MeetingDecision).load(self.decision_id))
+
+    @strawberry.field(description="Its 发文字号 once issued, e.g. 延政〔2026〕73号; null until then.")
+    def issue_number(self) -> str | None:
+        return self.row.issue_number
+
+    @strawberry.field(description="The date on the issued document (成文日期); null until issued.")
+    def issued_on(self) -> dt.date | None:
+        return self.row.issued_on
+
+    @strawberry.field(description="When it was issued 印发; null until then.")
+    def issued_at(self) -> dt.datetime | None:
+        return self.row.issued_at
+
+    @strawberry.field(description="Who issued it (or acted for whoever the signing table names, see history); null "
+                                  "until issued.")
+    def issued_by(self, info: Info) -> Official | None:
+        return _official(info, self.row.issued_by_id)
+
+    @strawberry.field(description="When it is due to be issued, counted from its signature or its meeting (001 "
+                                  "§22); null without a limit.")
+    def issue_due_at(self) -> dt.datetime | None:
+        return self.row.issue_due_at
+
+    @strawberry.field(description="The time limit on issuing from the county's deadline table; null when none "
+                                  "applies.")
+    def issue_deadline(self) -> Deadline | None:
+        return _deadline(self.row.issue_deadline)
+
+    @strawberry.field(description="Its distribution list (主送, 抄送) once issued; empty until then.")
+    async def distribution(self, info: Info) -> list[Annotated[Recipient, strawberry.lazy("schema.issuing")]]:
+        from schema.issuing import Recipient
+
+        return [Recipient.from_row(row) for row in await info.context.loaders.recipients_of_document.load(self.id)]
+
+    @strawberry.field(description="The entry of the yearly document plan it executes (003 §62); null when none.")
+    async def plan_entry(self, info: Info) -> Annotated[
+            DocumentPlanEntry, strawberry.lazy("schema.document_plans")] | None:
+        from schema.document_plans import DocumentPlanEntry
+
+        if self.row.plan_entry_id is None:
+            return None
+        return DocumentPlanEntry.from_row(
+            await info.context.loaders.rows(models_issuing.DocumentPlanEntry).load(self.row.plan_entry_id))
+
+    @strawberry.field(description="The exception recorded for issuing it outside the yearly document plan (003 "
+                                  "§62), with who and when; null when none.")
+    def plan_exception(self) -> Annotated[PlanExceptionRecord, strawberry.lazy("schema.document_plans")] | None:
+        from schema.document_plans import PlanExceptionRecord
+
+        return PlanExceptionRecord.of(self.row)
 
     @strawberry.field(description="The current round's approval chain, in order.")
     def chain(self, info: Info) -> list[ChainStep]:
@@ -403,7 +470,12 @@ class DraftInput:
     requested_matters: list[str] = strawberry.field(
         default_factory=list, description="A request carries exactly one; a report none.")
     addressed_to_id: relay.GlobalID | None = strawberry.field(
-        default=None, description="A leader the sender addressed personally (normally refused).")
+        default=None, description="A leader the sender addressed personally (normally refused; sent to the county "
+                                  "government it enters the office's flow, recorded as addressed to them, 000 §44).")
+    addressees: list[AddresseeEnum] = strawberry.field(
+        default_factory=list, description="A request or report sent up: its main addressee (主送机关). One, and not "
+                                          "above the county government (不得多头报文、越级行文, 001 §28); none given to "
+                                          "the county government means it.")
     leader_assigned: bool = strawberry.field(default=False, description="The leader assigned this matter.")
     departmental_matter: bool = strawberry.field(default=False,
                                                  description="Within the department's own remit.")

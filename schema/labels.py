@@ -176,6 +176,7 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "VMS_INVOLVED": Label("相关副县长", "Each vice magistrate whose portfolio the document touches."),
         "OFFICE_DIRECTOR": Label("办公室主任", "The director of the county government office."),
         "OFFICE_REVIEWER": Label("办公室核稿", "The government office's review, done by its director."),
+        "OFFICE_STAFF": Label("办公室工作人员", "Anyone holding a post in the government office (issuing, 印发)."),
         "LEGAL_OFFICE": Label("司法局", "The justice bureau's principal (legality review)."),
         "CO_SPONSOR": Label("协办单位", "Each co-sponsoring department's principal."),
         "UNIT_PRINCIPAL": Label("单位主要负责人", "The lead department's principal."),
@@ -246,6 +247,13 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
                                "(002 细则 §6(三))."),
         "TOO_MANY_ATTEMPTS": Label("尝试次数过多", "Too many failed attempts; try again later."),
         "TOO_LONG": Label("内容过长", "A text is longer than allowed."),
+        "ALREADY_ISSUED": Label("已印发", "The document was issued already: a 发文字号 is given once."),
+        "NO_SERIES": Label("无发文字号序列", "The county has no 发文字号 series for the document's issuer and genre; "
+                           "its administrator adds one."),
+        "UNCLEAR_OPINION": Label("意见不明确", "The leader's instruction on a request only acknowledges it or puts it off; "
+                                 "it needs a clear opinion (000 §48; 003 §57)."),
+        "RESULT_NOT_REPORTED": Label("未反馈办理结果", "The supervision office closes an item on the unit's "
+                                     "reported result only (000 §48)."),
         "WRONG_ID_TYPE": Label("编号类型不符", "The id is of another type than the field expects; the message names "
                                          "both."),
         "WEAK_PASSWORD": Label("密码不合要求", "The password breaks the password policy (at least 12 characters)."),
@@ -269,6 +277,104 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "REMINDER": Label("催办", "The office's reminder: the step is overdue."),
         "DEEMED_CONSENT": Label("视为同意", "No reply after the second lapse: deemed no objection."),
     },
+    # Duties (schema/duties.py): office work outside a document's chain.
+    "DutyScope": {
+        "MINE": Label("我的待办", "Your own duties."),
+        "COVERED": Label("代办", "Duties of the people you cover for right now."),
+        "ALL_I_ACT_FOR": Label("全部待办", "Yours and those of the people you cover for right now."),
+    },
+    "DutySubjectKind": {
+        "INCOMING_REQUEST": Label("收文", "A request or report a department or township sent up to the county "
+                                  "government."),
+        "SUPERVISION_ITEM": Label("督办事项", "A supervision item: an instruction or decision being followed up."),
+        "PROPOSAL": Label("建议提案", "An NPC deputy's suggestion or a CPPCC proposal to be answered."),
+        "DOCUMENT_PLAN": Label("年度发文计划", "The county's yearly document plan."),
+    },
+    "DutyEventKind": {
+        "NEW_DUTY": Label("新待办", "A duty was put on you."),
+        "REMINDER": Label("催办", "A reminder: the duty is due or overdue."),
+        "ESCALATED": Label("逾期上报", "Overdue and reported up to the leader in charge (000 §36): news for that "
+                           "leader, and for whoever holds the duty."),
+        "SETTLED": Label("已办结", "The duty was settled, by you or for you, or is no longer needed."),
+    },
+    # Proposals (schema/proposals.py): NPC bills and suggestions, CPPCC proposals.
+    "ProposalKind": {
+        "NPC_BILL": Label("人大代表议案", "A bill put forward by deputies to the county people's congress."),
+        "NPC_SUGGESTION": Label("人大代表建议、批评和意见", "A deputy's suggestion, criticism or opinion."),
+        "CPPCC_PROPOSAL": Label("政协委员提案", "A proposal by members of the county CPPCC."),
+    },
+    "ProposalState": {
+        "RECEIVED": Label("已登记", "Registered by the government office, not yet assigned."),
+        "ASSIGNED": Label("已交办", "Assigned to its lead unit and co-units (000 §56(五)); the lead unit's principal "
+                          "is to accept it."),
+        "ACCEPTED": Label("已签收", "The lead unit's principal answers for it and named the handler (000 §56(一))."),
+        "IN_PROGRESS": Label("办理中", "The unit has been in touch with the proposer (001 §14)."),
+        "REPLIED": Label("已答复", "The reply letter is signed (000 §56(二))."),
+        "PUBLISHED": Label("已公开", "The result is published (001 §14; 003 §30)."),
+        "CLOSED": Label("已办结", "Closed by the government office."),
+    },
+    "ProposalReplyOutcome": {
+        "SOLVED": Label("已解决", "The matter was solved."),
+        "PLANNED": Label("列入计划逐步解决", "It is taken into a plan and will be solved step by step."),
+        "CANNOT_SOLVE": Label("确属不能解决", "It cannot be solved now; the reply says why, truthfully."),
+    },
+    "ProposalContactWay": {
+        "VISIT": Label("登门走访", "A visit to the proposer."),
+        "MEETING": Label("座谈面商", "A meeting or face-to-face consultation."),
+        "PHONE": Label("电话沟通", "A telephone call."),
+        "LETTER": Label("书面沟通", "In writing."),
+        "INSPECTION": Label("邀请视察调研", "The proposer invited to inspect or look into the matter."),
+    },
+    "ProposalLimitStep": {
+        "ASSIGN": Label("交办", "The office assigns it, counted from its receipt."),
+        "ACCEPT": Label("签收", "The lead unit accepts it, counted from its assignment."),
+        "REPLY": Label("答复", "The reply is signed, counted from its assignment."),
+        "PUBLISH": Label("公开", "The result is published, counted from the reply's signature."),
+    },
+    "ProposalEventKind": {
+        "REGISTERED": Label("登记", "The office registered it."),
+        "ASSIGNED": Label("交办", "Assigned to its lead unit and co-units."),
+        "ACCEPTED": Label("签收", "The lead unit accepted it and named the handler."),
+        "REPLY_DRAFTED": Label("拟复", "The reply letter was drafted and submitted for signature."),
+        "REPLIED": Label("答复", "The reply letter was signed."),
+        "PUBLISHED": Label("公开", "The result was published."),
+        "CLOSED": Label("办结", "The office closed it."),
+        "PUT_ON_AGENDA": Label("提交会议", "Put before a magistrate's office or topical meeting (000 §56(三))."),
+        "REMINDED": Label("催办", "The office's reminder: a step ran past its time limit."),
+    },
+    # Requests sent up to the county government (schema/incoming_requests.py).
+    "Addressee": {
+        "COUNTY_GOVERNMENT": Label("县人民政府", "The county government: a department's or township's own superior."),
+        "COUNTY_PARTY_COMMITTEE": Label("县委", "The county party committee."),
+        "LINE_DEPARTMENT": Label("上级业务主管部门", "The sender's superior department in its own line."),
+        "CITY_GOVERNMENT": Label("市人民政府", "The city government: above the county government (越级 for a county "
+                                            "department or township)."),
+        "PROVINCE_GOVERNMENT": Label("省人民政府", "The province's government: above the county government."),
+    },
+    "IncomingRequestState": {
+        "RECEIVED": Label("待签收", "Issued by the sending unit, waiting for the government office to sign it in."),
+        "REGISTERED": Label("已签收", "Signed in with its incoming number; waiting for the office's proposal."),
+        "HANDLING_PROPOSED": Label("已拟办", "The office proposed its handling; waiting to be presented to the leader."),
+        "WITH_LEADER": Label("呈批中", "With a leader for instruction."),
+        "INSTRUCTED": Label("已批示", "The leader gave a clear opinion; the office replies or forwards it."),
+        "REPLIED": Label("已批复", "A reply (批复) is drafted and linked; it goes through its own chain."),
+        "CLOSED": Label("已办结", "Handled to the end."),
+    },
+    "IncomingRequestEventKind": {
+        "RECEIVED": Label("收文", "The issued request reached the government office."),
+        "RE_ENTERED": Label("转入正常办理", "Addressed to a leader personally, it entered the office's flow all the "
+                                      "same (000 §44)."),
+        "REGISTERED": Label("签收", "Signed in with its incoming number."),
+        "HANDLING_PROPOSED": Label("拟办", "The office proposed its handling and the leader to instruct."),
+        "PRESENTED": Label("呈批", "Presented to the leader."),
+        "PASSED_ON": Label("转请", "A leader passed it on to another leader."),
+        "INSTRUCTED": Label("批示", "The leader's instruction."),
+        "SUPERVISION_OPENED": Label("立项督办", "The instruction is followed up as a numbered supervision item."),
+        "REPLY_DRAFTED": Label("起草批复", "A reply was drafted, linked to the request."),
+        "REPLY_LINKED": Label("关联批复", "A reply drafted on its own was linked to the request."),
+        "CLOSED": Label("办结", "Handled to the end."),
+        "REMINDED": Label("催办", "The office's reminder: the handling ran past its limit."),
+    },
     # Lists (schema/lists.py) and the document history's enums.
     "OrderDirection": {
         "ASC": Label("升序", "Smallest, earliest or first in the collation first."),
@@ -286,6 +392,20 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "RECEIVED": Label("收到时间", "When the step reached its assignees."),
         "DUE_AT": Label("办理时限", "The step's due time; steps with no time limit come after every dated one "
                                 "when ascending."),
+    },
+    "DistributionKind": {
+        "MAIN": Label("主送", "A main recipient: the document is addressed to it."),
+        "COPY": Label("抄送", "A copy recipient: it is informed."),
+    },
+    "DocumentPlanState": {
+        "DRAFT": Label("起草中", "The government office drafts the plan and edits its entries."),
+        "SUBMITTED": Label("待审批", "Sent for approval; the approver has a duty to approve it."),
+        "APPROVED": Label("已批准", "In force for its year; its entries no longer change."),
+    },
+    "PlanException": {
+        "PROVINCE_CITY_DOCUMENT": Label("省市文件要求", "A province or city document requires it (003 §62)."),
+        "PRINCIPAL_LEADER_REQUEST": Label("县政府主要领导明确要求", "The principal leader explicitly asked for it "
+                                                         "(003 §62)."),
     },
     "DocumentEventKind": {
         "SUBMITTED": Label("报送", "The drafter submitted the document into the flow."),
@@ -478,6 +598,38 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "REPORT_DUE": Label("待报告", "Its report waits on the body's next meeting."),
         "REPORTED": Label("已报告", "The body's meeting took the report up."),
         "OVERDUE": Label("逾期未报告", "A meeting closed without taking the report up; it is carried to the next."),
+    },
+    "SupervisionItemState": {
+        "REGISTERED": Label("已登记", "Numbered by the supervision office; waits for it to be delivered with a "
+                                      "deadline."),
+        "ASSIGNED": Label("已送达", "Delivered to the lead unit (送达承办单位); its principal is to accept it."),
+        "ACCEPTED": Label("已签收", "Accepted by the lead unit's principal (or their cover)."),
+        "IN_PROGRESS": Label("办理中", "The unit has reported progress."),
+        "RESULT_REPORTED": Label("已反馈", "The unit reported its result; the supervision office is to verify it."),
+        "CLOSED": Label("已办结", "Verified and closed by the supervision office (督查室)."),
+        "REOPENED": Label("退回重办", "The office found the result wanting and said why; the unit works on."),
+    },
+    "SupervisionSourceKind": {
+        "MANUAL": Label("督查室登记", "Registered by hand: an instruction given otherwise, a higher authority's "
+                                    "assignment."),
+        "CIRCULATION_INSTRUCTION": Label("传阅件批示", "A leader's instruction on a circulated document (003 §53)."),
+        "INCOMING_REQUEST": Label("请示件批示", "A leader's instruction on a request sent up (000 §48)."),
+        "MEETING_DECISION": Label("会议决定事项", "A meeting decision with a responsible unit (003 §46; 002 细则 §12)."),
+        "PROPOSAL": Label("建议提案", "An NPC deputy's suggestion or a CPPCC proposal."),
+    },
+    "SupervisionEntryKind": {
+        "PROGRESS": Label("进展情况", "The unit's progress report."),
+        "RESULT": Label("办理结果", "The unit's result report."),
+        "REOPENED": Label("退回重办", "The supervision office reopened the item, with its reason."),
+        "CLOSED": Label("核查办结", "The supervision office verified the result and closed the item."),
+    },
+    "SupervisionLapseKind": {
+        "REMINDER": Label("催办", "To the responsible person and the lead unit's principal."),
+        "ESCALATION": Label("报分管领导", "To the vice magistrate in charge of the lead unit (000 §36)."),
+    },
+    "SupervisionReportGrouping": {
+        "UNIT": Label("按承办单位", "One row per lead unit."),
+        "LEADER": Label("按批示领导", "One row per instructing leader (none: items without one)."),
     },
 }
 

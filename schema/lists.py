@@ -76,3 +76,6 @@ class DocumentFilter:
     urgent: bool | None = strawberry.field(default=None, description="Urgent (true) or not urgent (false).")
     overdue: bool = strawberry.field(
         default=False, description="Only documents whose current step is past its due time.")
+    issue_number: str | None = strawberry.field(
+        default=None, description="Issued with exactly this 发文字号, e.g. 延政〔2026〕73号.")
+    issue_year: int | None = strawberry.field(default=None, description="Issued with a number of this year.")

@@ -74,6 +74,11 @@ class SweepReport:
     deemed: int = 0
     handed_over: int = 0  # waiting work of officials whose retirement took effect
     minutes_reminded: int = 0  # closed meetings whose minutes are late (services.meetings_minutes)
+    proposals_reminded: int = 0  # proposals past a step's time limit (services.proposals)
+    issues_reminded: int = 0  # signed documents late for issuing (services.issuing)
+    supervision_reminded: int = 0  # supervision items past their reminder lapse (services.supervision)
+    supervision_escalated: int = 0  # ... and past their escalation lapse, told to the VM in charge
+    incoming_reminded: int = 0  # requests sent up still without an instruction past their limit (000 §51)
     busy: bool = False  # another process was sweeping
 
 
@@ -89,11 +94,18 @@ async def sweep(sessions, *, now: dt.datetime | None = None) -> SweepReport:
         reminded = await _first_lapses(session, now)
         second_reminders, deemed = await _second_lapses(session, now)
         # Imported here: services.meetings_minutes imports the document services, which import this module.
-        from services import meetings_minutes
+        from services import incoming_requests, issuing, meetings_minutes, proposals, supervision
 
         minutes_reminded = await meetings_minutes.remind_late_minutes(session, now)
+        issues_reminded = await issuing.remind_late_issues(session, now)
+        proposals_reminded = await proposals.remind_overdue(session, now)
+        supervision_reminded, supervision_escalated = await supervision.remind_and_escalate(session, now)
+        incoming_reminded = await incoming_requests.remind_overdue(session, now, SWEEPER)
     return SweepReport(reminded=reminded + second_reminders, deemed=deemed, handed_over=handed_over,
-                       minutes_reminded=minutes_reminded)
+                       minutes_reminded=minutes_reminded, issues_reminded=issues_reminded,
+                       proposals_reminded=proposals_reminded,
+                       supervision_reminded=supervision_reminded, supervision_escalated=supervision_escalated,
+                       incoming_reminded=incoming_reminded)
 
 
 async def _hand_over_retired_work(session, now: dt.datetime) -> int:

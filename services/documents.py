@@ -31,6 +31,7 @@ from db.models import (
     StepAssignment,
     utcnow,
 )
+from db.models_incoming import DocumentAddressee
 from db.periods import held_on
 from domain.chains import NoSigningRule, StaffedStep, UnstaffedRole, plan_chain, staff_chain
 from domain.cover import Cover, CoverReason, HopOutcome, RosterAt, who_acts_for
@@ -53,7 +54,7 @@ from domain.documents import (
 )
 from domain.errors import DomainError, ErrorCode, words
 from domain.roster import DepartmentKind, Role, local_date
-from domain.submission import Submission, check_submission
+from domain.submission import Addressee, Submission, check_submission
 # Module import: services.deadlines imports this module too.
 from services import audit, deadlines, events, meetings_decisions
 from services.cover import roster_at
@@ -82,6 +83,8 @@ class Verdict(str, enum.Enum):
 # Which verdicts fit which step.
 VERDICTS = {
     Action.OFFICE_REVIEW: {Verdict.APPROVE},
+    # Refusing a document outside the plan is returning it (returnDocument), not a dissent it travels with.
+    Action.UNPLANNED_APPROVAL: {Verdict.APPROVE},
     Action.LEGAL_REVIEW: {Verdict.APPROVE, Verdict.DISSENT},
     Action.CO_SIGN: {Verdict.APPROVE, Verdict.DISSENT},
     Action.CO_REVIEW: {Verdict.APPROVE, Verdict.DISSENT},
@@ -109,6 +112,8 @@ class DraftFields:
     co_sponsor_ids: Sequence[int] = ()
     requested_matters: Sequence[str] = ()
     addressed_to_id: int | None = None
+    # A request or report sent up: its main addressees (主送机关); one, never above the county (001 §28).
+    addressees: Sequence[Addressee] = ()
     leader_assigned: bool = False
     departmental_matter: bool = False
     meeting_chair_id: int | None = None
@@ -132,6 +137,8 @@ class OfficeHolders:
     department_kind: dict[int, DepartmentKind]
     leader_in_charge: dict[int, int]
     rank_of: dict[int, int]
+    # Everyone holding a post in the government office, in rank order.
+    office_staff: tuple[int, ...] = ()
 
     def principal_of_kind(self, kind: DepartmentKind) -> int | None:
         for department_id, department_kind in self.department_kind.items():
@@ -158,8 +165,10 @@ async def office_holders(session, county_id: int, on: dt.date) -> OfficeHolders:
         by_role.setdefault(role, []).append(official_id)
         if role == Role.DEPARTMENT_PRINCIPAL:
             principal_of[department_id] = official_id
+    office = {d for d, kind in departments if kind == DepartmentKind.GOVERNMENT_OFFICE}
     return OfficeHolders(by_role=by_role, principal_of=principal_of, department_kind=dict(departments),
-                         leader_in_charge=dict(portfolios), rank_of={p[0]: p[3] for p in positions})
+                         leader_in_charge=dict(portfolios), rank_of={p[0]: p[3] for p in positions},
+                         office_staff=tuple(dict.fromkeys(p[0] for p in positions if p[2] in office)))
 
 
 async def office_staff(session, county_id: int, on: dt.date) -> set[int]:
@@ -191,6 +200,8 @@ def holders_for(document: Document, co_sponsors: list[int], offices: OfficeHolde
             case ChainRole.OFFICE_DIRECTOR | ChainRole.OFFICE_REVIEWER:
                 director = offices.principal_of_kind(DepartmentKind.GOVERNMENT_OFFICE)
                 return [director] if director is not None else []
+            case ChainRole.OFFICE_STAFF:
+                return list(offices.office_staff)
             case ChainRole.LEGAL_OFFICE:
                 legal = offices.principal_of_kind(DepartmentKind.JUSTICE)
                 return [legal] if legal is not None else []
@@ -206,6 +217,12 @@ def holders_for(document: Document, co_sponsors: list[int], offices: OfficeHolde
 
 
 # ---------------------------------------------------------------- reading a document
+
+
+async def addressees_of(session, document_id: int) -> tuple[Addressee, ...]:
+    rows = await session.execute(select(DocumentAddressee.addressee).where(DocumentAddressee.document_id == document_id)
+                                 .order_by(DocumentAddressee.addressee))
+    return tuple(rows.scalars())
 
 
 async def co_sponsors_of(session, document_id: int) -> list[int]:
@@ -337,6 +354,7 @@ async def create_draft(session: AsyncSession, *, drafted_by_id: int, fields: Dra
     await session.flush()
     session.add_all(DocumentCoSponsor(document_id=document.id, department_id=d)
                     for d in dict.fromkeys(fields.co_sponsor_ids))
+    session.add_all(DocumentAddressee(document_id=document.id, addressee=a) for a in dict.fromkeys(fields.addressees))
     await session.flush()
     await audit.record(session, county_id=document.county_id, actor=actor, action="document.draft",
                        entity="document", entity_id=document.id, after=audit.as_record(document))
@@ -359,6 +377,8 @@ async def update_draft(session: AsyncSession, *, document_id: int, official_id: 
     await session.execute(DocumentCoSponsor.__table__.delete().where(DocumentCoSponsor.document_id == document.id))
     session.add_all(DocumentCoSponsor(document_id=document.id, department_id=d)
                     for d in dict.fromkeys(fields.co_sponsor_ids))
+    await session.execute(DocumentAddressee.__table__.delete().where(DocumentAddressee.document_id == document.id))
+    session.add_all(DocumentAddressee(document_id=document.id, addressee=a) for a in dict.fromkeys(fields.addressees))
     await session.flush()
     await audit.record(session, county_id=document.county_id, actor=actor, action="document.edit",
                        entity="document", entity_id=document.id, before=before, after=audit.as_record(document))
@@ -379,6 +399,7 @@ async def submit(session: AsyncSession, *, document_id: int, official_id: int, t
         issuer=document.issuer, genre=document.genre, classification=document.classification,
         requested_matters=tuple(document.requested_matters), addressed_to_leader=document.addressed_to_id is not None,
         leader_assigned=document.leader_assigned, departmental_matter=document.departmental_matter,
+        direction=document.direction, addressees=await addressees_of(session, document.id),
     ), county.rule_set)
     staffed = await plan_for(session, document=document, tables=tables, at=at)
     before = audit.as_record(document)
@@ -503,7 +524,7 @@ async def act(session: AsyncSession, *, document_id: int, official_id: int, verd
                  assignment=assignment, on_behalf_of_id=assignment.assignee_id if standing.cover else None,
                  route=standing.route, opinion=text)
     await advance(session, document, steps, step, at)
-    await _number_signed_minutes(session, document, at, actor)
+    await _once_signed(session, document, at, actor)
     await audit.record(session, county_id=document.county_id, actor=actor, action=f"document.{verdict.value}",
                        entity="step_assignment", entity_id=assignment.id,
                        after={"document_id": document.id, "step": step.action.value,
@@ -568,7 +589,6 @@ async def advance(session, document: Document, steps: list[ChainStep], step: Cha
     step.state, step.completed_at = StepState.DONE, at
     if step.action == Action.SIGN:
         document.state, document.signed_at = DocumentState.SIGNED, at
-        await record_event(session, document, "issued", actor_id=None, at=at, step=step)
     following = [s for s in steps if s.position > step.position and s.state == StepState.WAITING]
     if following:
         await _activate(session, document, following[0], at)
@@ -577,12 +597,16 @@ async def advance(session, document: Document, steps: list[ChainStep], step: Cha
         await _tell_waiting(session, document, following[0], InboxEventKind.NEW_ITEM, at)
 
 
-async def _number_signed_minutes(session, document: Document, at: dt.datetime, actor: audit.Actor) -> None:
-    """Signed minutes take their number in the body's series, in this transaction (services.meetings_minutes)."""
-    # Imported here: services.meetings_minutes drafts through this module, and imports the meetings services.
-    from services import meetings_minutes
+async def _once_signed(session, document: Document, at: dt.datetime, actor: audit.Actor) -> None:
+    """In the signing transaction: signed minutes take their number in the body's series
+    (services.meetings_minutes), the clock to issuing starts (services.issuing), and a signed reply to a
+    proposal makes it replied (services.proposals)."""
+    # Imported here: these modules act on documents through this one.
+    from services import issuing, meetings_minutes, proposals
 
     await meetings_minutes.minutes_signed(session, document=document, at=at, actor=actor)
+    await issuing.start_issue_clock(session, document=document)
+    await proposals.reply_signed(session, document=document, at=at, actor=actor)
 
 
 async def urgent_sign(session: AsyncSession, *, document_id: int, official_id: int, consent_note: str,
@@ -628,8 +652,7 @@ async def urgent_sign(session: AsyncSession, *, document_id: int, official_id: i
     await _tell_waiting(session, document, countersign, InboxEventKind.NEW_ITEM, at)
     await record_event(session, document, "signed_on_oral_consent", actor_id=official_id, at=at, step=step,
                  opinion=consent_note.strip())
-    await record_event(session, document, "issued", actor_id=None, at=at, step=step)
-    await _number_signed_minutes(session, document, at, actor)
+    await _once_signed(session, document, at, actor)
     await audit.record(session, county_id=document.county_id, actor=actor, action="document.urgent_sign",
                        entity="document", entity_id=document.id,
                        after={"acted_by": official_id, "consent": consent_note.strip(), "rule": decision.rule.rule})
@@ -770,6 +793,13 @@ async def explain(session, *, document_id: int, official_id: int, action: Action
     document = await session.get(Document, document_id)
     if document is None:
         raise DomainError(ErrorCode.NOT_FOUND, "No such document.", field="documentId")
+    if action == Action.ISSUE:
+        # Issuing is no step of the chain: the table's issue rows answer (services.issuing).
+        from services import issuing
+
+        answer = await issuing.explain(session, document=document, official_id=official_id, tables=tables, at=at)
+        return Explanation(answer.allowed, answer.reason, answer.route, answer.on_behalf_of_id, answer.rule,
+                           answer.article)
     steps = await current_steps(session, document)
     step = next((s for s in steps if s.state == StepState.ACTIVE), None)
     if document.state not in (DocumentState.IN_PROGRESS, DocumentState.SIGNED) or step is None:

@@ -9,7 +9,7 @@ once that transaction commits (services.events). Acting on someone else's duty g
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,33 +26,63 @@ from services.inbox import covered_now
 
 async def assign(session: AsyncSession, *, county_id: int, official_ids: Iterable[int], subject: Subject, task: str,
                  title: str, article: str, due_at: dt.datetime | None = None) -> list[Duty]:
-    """One open duty per official (each once), each told at commit."""
+    """The officials' open duty of this task on the subject, one each, in the order given.
+
+    An official who already holds it keeps that duty (its due time too) and is not told again; the others
+    get a new one, each told at commit.
+    """
+    wanted = list(dict.fromkeys(official_ids))
+    held = {duty.official_id: duty for duty in await open_on(session, subject=subject, task=task)
+            if duty.official_id in wanted}
     at = utcnow()
-    duties = [Duty(county_id=county_id, official_id=official_id, subject_kind=subject.kind, subject_id=subject.id,
-                   task=task, title=title, article=article, created_at=at, due_at=due_at)
-              for official_id in dict.fromkeys(official_ids)]
-    session.add_all(duties)
+    new = [Duty(county_id=county_id, official_id=official_id, subject_kind=subject.kind, subject_id=subject.id,
+                task=task, title=title, article=article, created_at=at, due_at=due_at)
+           for official_id in wanted if official_id not in held]
+    session.add_all(new)
     await session.flush()
-    for duty in duties:
+    for duty in new:
         await _publish(session, duty, DutyEventKind.NEW_DUTY, title)
-    return duties
+    held.update((duty.official_id, duty) for duty in new)
+    return [held[official_id] for official_id in wanted]
 
 
 async def settle(session: AsyncSession, *, subject: Subject, task: str | None = None, by_official_id: int | None,
-                 route: Route | None, at: dt.datetime | None = None) -> list[Duty]:
-    """Close the subject's open duties (of ``task``, or all), recording who acted and by which route.
+                 route: Route | None, on_behalf_of_id: int | None = None,
+                 at: dt.datetime | None = None) -> list[Duty]:
+    """Close the subject's open duties (of ``task``, or all), recording who closed them and how.
 
-    ``route`` None: the subject ended another way (withdrawn, done by someone else of the same desk).
+    ``route`` is how ``by_official_id`` acted (``acting_route``): DIRECT on their own duty, or a cover
+    route on the duty of ``on_behalf_of_id`` (when not named: of the official they cover by that route
+    now). That one duty records the route; the others close as not needed, with no route (the other
+    deputies of the office when one of them registers the request). ``route`` None: the subject ended
+    another way (withdrawn, closed by the office), and no duty records a route.
     """
     at = at or utcnow()
     duties = await open_on(session, subject=subject, task=task)
+    acted_on = None
+    if by_official_id is not None and route is not None:
+        acted_on = await _acted_on(session, duties, by_official_id=by_official_id, route=route,
+                                   on_behalf_of_id=on_behalf_of_id, at=at)
     for duty in duties:
-        mine = by_official_id is not None and route is not None
         duty.settled_at, duty.settled_by_id = at, by_official_id
-        duty.settled_route = route if mine else None
+        duty.settled_route = route if duty is acted_on else None
         await _publish(session, duty, DutyEventKind.SETTLED, duty.title)
     await session.flush()
     return duties
+
+
+async def _acted_on(session: AsyncSession, duties: Sequence[Duty], *, by_official_id: int, route: Route,
+                    on_behalf_of_id: int | None, at: dt.datetime) -> Duty | None:
+    """The duty the actor settled by ``route``: their own, the named official's, or a covered one's."""
+    if on_behalf_of_id is None and route == Route.DIRECT:
+        on_behalf_of_id = by_official_id
+    if on_behalf_of_id is not None:
+        return next((duty for duty in duties if duty.official_id == on_behalf_of_id), None)
+    if not duties:
+        return None
+    covered = await covered_now(session, county_id=duties[0].county_id, official_id=by_official_id, at=at,
+                                rosters=_NO_CACHE, roster_version=None)
+    return next((duty for duty in duties if covered.get(duty.official_id) == route), None)
 
 
 async def tell(session: AsyncSession, *, duty: Duty, kind: DutyEventKind, note: str) -> None:
@@ -85,6 +115,7 @@ def open_for(*, county_id: int, official_ids: Iterable[int]) -> Select:
 
 
 async def open_on(session: AsyncSession, *, subject: Subject, task: str | None = None) -> list[Duty]:
+    """The subject's open duties (of ``task``, or all), oldest first."""
     stmt = select(Duty).where(Duty.subject_kind == subject.kind, Duty.subject_id == subject.id,
                               Duty.settled_at.is_(None))
     if task is not None:
@@ -102,5 +133,6 @@ async def acting_route(session: AsyncSession, *, county_id: int, actor_id: int, 
     return covered.get(owner_id)
 
 
-# roster_version None: the roster is read afresh, never from (or into) the cache.
+# roster_version None: the roster is read afresh, never from (or into) the cache, so a decision inside a
+# write transaction sees the roster as it stands (an absence recorded a moment ago included).
 _NO_CACHE = RosterCache()

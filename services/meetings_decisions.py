@@ -26,10 +26,10 @@ from db.models import (
     Official,
     utcnow,
 )
-from domain.calendar import WorkingCalendar
+from domain.calendar import CalendarUnknown, WorkingCalendar
 from domain.documents import DocumentState, Flag
 from domain.errors import DomainError, ErrorCode, words
-from domain.meetings import ItemState, meeting_title
+from domain.meetings import BodyKind, ItemState, meeting_title
 from domain.meetings_agenda import ItemKind, needs_collective_decision
 from domain.meetings_decisions import DecisionOutcome, DecisionState, authorises, can_move, outcome_problem
 from domain.roster import local_date
@@ -120,7 +120,35 @@ async def adopt(session: AsyncSession, *, item: AgendaItem, fields: DecisionFiel
     await audit.record(session, county_id=item.county_id, actor=actor, action="meeting_decision.adopt",
                        entity="meeting_decision", entity_id=decision.id, after=audit.as_record(decision))
     await _settle_change(session, item, decision, actor)
+    await _supervise(session, decision, meeting, actor)
     return decision
+
+
+async def _supervise(session: AsyncSession, decision: MeetingDecision, meeting: Meeting, actor: audit.Actor) -> None:
+    """A passed decision with a responsible unit becomes a supervision item at once (003 §46; 002 细则 §12): the
+    first unit leads, the others co-operate; its deadline is the decision's."""
+    if not decision.responsible_department_ids or not authorises(decision.outcome, decision.state):
+        return
+    # Imported here: services.supervision reaches services.documents, which imports this module.
+    from domain.supervision import SourceKind
+    from services import supervision
+    from services.calendar import calendar_for
+
+    lead, *co = decision.responsible_department_ids
+    # Working days run from the meeting's end; a decision recorded in session counts from its recording.
+    fixed = decision.deadline_on
+    if fixed is None and decision.deadline_working_days is not None and meeting.ended_at is not None:
+        calendar = await calendar_for(session, county_id=decision.county_id)
+        try:
+            fixed = due_on(decision, meeting, calendar)
+        except CalendarUnknown:
+            fixed = None
+    await supervision.open_item(
+        session, county_id=decision.county_id, source_kind=SourceKind.MEETING_DECISION, source_id=decision.id,
+        instruction=decision.text, instructed_by_id=meeting.chair_id, instructed_on=local_date(decision.adopted_at),
+        lead_department_id=lead, co_department_ids=co, responsible_official_id=decision.responsible_person_id,
+        working_days=None if fixed is not None else decision.deadline_working_days, due_on=fixed,
+        opened_by_id=None, actor=actor)
 
 
 async def _settle_change(session: AsyncSession, item: AgendaItem, decision: MeetingDecision,
@@ -267,7 +295,8 @@ async def _decision_with_body(session, decision_id: int | None):
 
 
 async def decision_flags(session, document: Document) -> frozenset[Flag]:
-    """The flags that follow from the document's decision and catalogue matter, as they stand now."""
+    """The flags that follow from the document's decision, catalogue matter and place in the yearly document plan
+    (services.document_plans), as they stand now."""
     found = await _decision_with_body(session, document.decision_id)
     standing = found is not None and authorises(found[0].outcome, found[0].state)
     flags = {Flag.MEETING_DECIDED} if standing else set()
@@ -276,6 +305,13 @@ async def decision_flags(session, document: Document) -> frozenset[Flag]:
         if (matter is not None and needs_collective_decision(matter, document.amount_wan)
                 and not (standing and found[2].kind == matter.body_kind)):
             flags.add(Flag.UNDECIDED_COLLECTIVE)
+    # Imported here: services.document_plans reaches services.documents' names, which import this module.
+    from services import document_plans
+
+    # A standing-meeting decision is one of the plan's exceptions (003 §62).
+    if await document_plans.unplanned(session, document,
+                                      standing_meeting_decision=standing and found[2].kind == BodyKind.STANDING):
+        flags.add(Flag.UNPLANNED)
     return frozenset(flags)
 
 

@@ -47,6 +47,22 @@ async def create_county(session: AsyncSession, *, code: str, name: str, rule_set
     await signing_rules.install_rule_set(session, county_id=county.id, rule_set=rule_set)
     await meetings.install_bodies(session, county_id=county.id, rule_set=rule_set)
     await meetings_matters.install_matters(session, county_id=county.id, rule_set=rule_set)
+    # Imported here: services.issuing acts on documents, whose services import this module.
+    from services import issuing
+
+    await issuing.install_series(session, county_id=county.id, rule_set=rule_set)
+    # Imported here: services.supervision reaches services.calendar, which imports this module.
+    from services import supervision
+
+    await supervision.install_rules(session, county_id=county.id, rule_set=rule_set)
+    # Imported here: services.proposals acts on documents, whose services import this module.
+    from services import proposals
+
+    await proposals.install_time_limits(session, county_id=county.id, rule_set=rule_set)
+    # Imported here: services.incoming_requests acts on documents, whose services import this module.
+    from services import incoming_requests
+
+    await incoming_requests.install_rules(session, county_id=county.id, rule_set=rule_set)
     await audit.record(session, county_id=county.id, actor=actor, action="county.create", entity="county",
                        entity_id=county.id, after={"code": code, "name": name, "rule_set": rule_set.value})
     return county

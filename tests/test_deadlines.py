@@ -18,7 +18,7 @@ from domain.roster import RuleSet
 from services import deadlines, documents
 from services.signing_rules import SigningTables
 from tests.county import PASSWORD, SYSTEM, build_county
-from tests.test_meetings_signing_gate import decision_of
+from tests.test_meetings_signing_gate import decision_of, sign
 
 CST = dt.timezone(dt.timedelta(hours=8))
 # Thursday, the day before the 2026 Mid-autumn / National Day run of holidays (Sep 25–27, Oct 1–7;
@@ -148,15 +148,19 @@ async def test_a_year_without_holiday_data_leaves_the_step_without_a_due_time_an
     assert co_sign["dueAt"] is None and "2027" in co_sign["deadline"]["problem"]
 
 
-async def test_yanjin_a_document_decided_at_a_meeting_is_signed_within_7_working_days(api, sessions):
+async def test_yanjin_a_document_decided_at_a_meeting_is_issued_within_7_working_days(api, sessions):
     county = await build_county(sessions, rule_set=RuleSet.YANJIN_2023)
     decision = int(from_base64(await decision_of(api, sessions, county))[1])  # its meeting ended on THURSDAY
     document = await submitted(sessions, county, title="常务会议决定事项的通知", submitted_at=THURSDAY,
                                reviews=(("DIR", THURSDAY + dt.timedelta(days=1)),), decision_id=decision)
-    sign = (await chain_of(api, county, document))["chain"][-1]
+    assert (await chain_of(api, county, document))["chain"][-1]["deadline"] is None  # the signature has no limit
+    assert (await sign(api, county, document, "VM1"))["document"]["state"] == "SIGNED"
+    token = await api.login(county.account("DIR"), PASSWORD)
+    issuing = (await api.ok("query($id: ID!) { node(id: $id) { ... on Document { issueDueAt issueDeadline { article } "
+                            "} } }", {"id": document}, token=token))["node"]
     # Counted from the meeting's end on Thursday Sep 24: Sep 28, 29, 30, Oct 8, 9, 10 (Saturday, swapped), 12.
-    assert sign["deadline"]["article"] == "001 §22"
-    assert dt.datetime.fromisoformat(sign["dueAt"]) == dt.datetime.fromisoformat(end_of(dt.date(2026, 10, 12)))
+    assert issuing["issueDeadline"]["article"] == "001 §22"
+    assert dt.datetime.fromisoformat(issuing["issueDueAt"]) == dt.datetime.fromisoformat(end_of(dt.date(2026, 10, 12)))
 
 
 @pytest.mark.parametrize(("reviewed_on", "tableable"), [(dt.date(2026, 9, 29), True), (dt.date(2026, 10, 12), False)])

@@ -26,22 +26,30 @@ from domain.meetings import BodyKind, MeetingState
 from domain.meetings_agenda import MaterialKind
 from domain.meetings_decisions import DecisionOutcome
 from domain.meetings_recusal import RelationKind
+from domain.proposals import ProposalKind
 from domain.roster import AbsenceReason
+from domain.supervision import SourceKind
 from schema import build_schema
 from services import (
     auth,
     circulation,
+    document_plans,
     documents,
+    issuing,
     meetings,
     meetings_agenda,
     meetings_decisions,
     meetings_matters,
     meetings_recusal,
+    proposals,
     roster,
+    supervision,
+    tenancy,
 )
 from services.signing_rules import SigningTables
 from tests.api import Api
 from tests.county import PASSWORD, SYSTEM, County, build_county, create_system_admin
+from tests.incoming_requests import sent_up
 
 CST = dt.timezone(dt.timedelta(hours=8))
 DAY = dt.date(2025, 3, 1)
@@ -71,6 +79,13 @@ class World:
     item: str  # an item listed for it
     decided_item: str  # an item a Yanjin meeting decided
     decision: str  # the decision on it
+    proposal: str  # a suggestion the Yanjin office registered
+    supervision_item: str  # a Yanjin supervision item
+    instructed: str  # a Yanjin circulation its magistrate read with an instruction
+    issue_series: str  # a Yanjin 发文字号 series
+    plan: str  # a draft Yanjin yearly document plan
+    plan_entry: str  # an entry of it
+    incoming_request: str  # a township's request sent up to the Yanjin government, not yet signed in
     api: Api | None = None
     sessions: object = None
     tokens: dict[str, str] = field(default_factory=dict)
@@ -119,6 +134,32 @@ async def _decision(session, county: County) -> tuple[int, int]:
     return item.id, decision.id
 
 
+async def _proposal(session, county: County) -> int:
+    """A deputy's suggestion the county's office registered."""
+    fields = proposals.ProposalFields(kind=ProposalKind.NPC_SUGGESTION, session="县十八届人大三次会议", number=1,
+                                      proposers="张明", title="关于城区停车的建议", content="建设停车场。",
+                                      received_on=DAY)
+    return (await proposals.register(session, county_id=county.id, fields=fields, official_id=None,
+                                     actor=SYSTEM)).id
+
+
+async def _supervision_item(session, county: County) -> int:
+    """An item the county's supervision office registered for the finance bureau."""
+    await tenancy.lock_county(session, county.id)
+    return (await supervision.open_item(
+        session, county_id=county.id, source_kind=SourceKind.MANUAL, source_id=None, instruction="落实防汛物资。",
+        instructed_by_id=None, instructed_on=DAY, lead_department_id=county.departments["财政局"],
+        opened_by_id=None, actor=SYSTEM)).id
+
+
+async def _plan_entry(session, county: County) -> tuple[int, int]:
+    """A county's draft document plan with one entry: the plan's and the entry's ids."""
+    plan = await document_plans.create_plan(session, county_id=county.id, year=2025, official_id=None, actor=SYSTEM)
+    entry = await document_plans.add_entry(session, plan=plan, actor=SYSTEM, fields=document_plans.EntryFields(
+        title="关于印发城乡环境整治工作方案的通知", issuer=Issuer.COUNTY_GOVERNMENT, lead_department_id=None, quarter=2))
+    return plan.id, entry.id
+
+
 async def _waiting_assignment(session, document_id: int) -> int:
     return await session.scalar(select(StepAssignment.id).where(StepAssignment.document_id == document_id)
                                 .order_by(StepAssignment.id).limit(1))
@@ -147,6 +188,11 @@ async def _build_world(sessions) -> World:
     here = await build_county(sessions, code="yanjin")
     there = await build_county(sessions, code="lulong")
     root = await create_system_admin(sessions)
+    # Requests sent up to each county's government; Yanjin's secret one the finance bureau has nothing to do with.
+    their_request = await sent_up(sessions, there, at=MONDAY_9AM)
+    here_request = await sent_up(sessions, here, at=MONDAY_9AM)
+    secret_request = await sent_up(sessions, here, "关于城关镇涉密事项的请示", at=MONDAY_9AM,
+                                   classification=Classification.SECRET)
     tables = SigningTables()
     async with sessions() as session, session.begin():
         # Lulong's records, one of each type an id can name.
@@ -186,6 +232,16 @@ async def _build_world(sessions) -> World:
 
         _, their_decision = await _decision(session, there)
         decided_item, decision = await _decision(session, here)
+        their_proposal = await _proposal(session, there)
+        here_proposal = await _proposal(session, here)
+        their_supervision_item = await _supervision_item(session, there)
+        here_supervision_item = await _supervision_item(session, here)
+        instructed = await circulation.start(
+            session, county_id=here.id, started_by_id=here.officials["DIR"], title="市政府关于防汛的通知",
+            source="市政府办公室", reader_ids=[here.officials["MAG"]], urgent=False, read_only=False,
+            classification=Classification.NONE, actor=SYSTEM)
+        await circulation.mark_read(session, circulation_id=instructed.id, official_id=here.officials["MAG"],
+                                    instruction="请财政局落实。", actor=SYSTEM)
 
         # Yanjin's hidden records: a secret notice on which the finance bureau has no step, a classified
         # circulation it does not read, the system administrator's account and token.
@@ -196,6 +252,11 @@ async def _build_world(sessions) -> World:
             read_only=False, classification=Classification.SECRET, actor=SYSTEM)
         root_account = await session.scalar(select(Account.id).where(Account.username == root))
         _, root_token = await auth.create_api_token(session, account_id=root_account, name="root sync", actor=SYSTEM)
+
+        their_plan, their_entry = await _plan_entry(session, there)
+        here_plan, here_entry = await _plan_entry(session, here)
+        their_series = (await issuing.series_of(session, county_id=there.id))[0].id
+        here_series = (await issuing.series_of(session, county_id=here.id))[0].id
 
         in_flow = await _notice(session, here, "EDU", tables)
         fin_draft = await _notice(session, here, "FIN", tables, submit=False)
@@ -215,12 +276,18 @@ async def _build_world(sessions) -> World:
                 "CollectiveMatter": gid("CollectiveMatter", their_matter.id),
                 "OfficialRelation": gid("OfficialRelation", their_relation.id),
                 "MeetingDecision": gid("MeetingDecision", their_decision),
+                "Proposal": gid("Proposal", their_proposal),
+                "SupervisionItem": gid("SupervisionItem", their_supervision_item),
+                "IssueSeries": gid("IssueSeries", their_series), "DocumentPlan": gid("DocumentPlan", their_plan),
+                "DocumentPlanEntry": gid("DocumentPlanEntry", their_entry),
+                "IncomingRequest": their_request,
             },
             hidden={
                 "Document": gid("Document", secret),
                 "StepAssignment": gid("StepAssignment", await _waiting_assignment(session, secret)),
                 "Circulation": gid("Circulation", classified.id),
                 "Account": gid("Account", root_account), "ApiToken": gid("ApiToken", root_token.id),
+                "IncomingRequest": secret_request,
             },
             in_flow=gid("Document", in_flow),
             waiting=gid("StepAssignment", await _waiting_assignment(session, in_flow)),
@@ -230,6 +297,13 @@ async def _build_world(sessions) -> World:
             item=gid("AgendaItem", here_item.id),
             decided_item=gid("AgendaItem", decided_item),
             decision=gid("MeetingDecision", decision),
+            proposal=gid("Proposal", here_proposal),
+            supervision_item=gid("SupervisionItem", here_supervision_item),
+            instructed=gid("Circulation", instructed.id),
+            issue_series=gid("IssueSeries", here_series),
+            plan=gid("DocumentPlan", here_plan),
+            plan_entry=gid("DocumentPlanEntry", here_entry),
+            incoming_request=here_request,
         )
 
 
@@ -323,8 +397,155 @@ def _meeting_cases() -> list[Case]:
         *_meeting_record_cases(),
         *_decision_cases(),
         *_agenda_cases(),
+        *_proposal_cases(),
+        *_supervision_cases(),
+        *_issuing_cases(),
+        *_incoming_request_cases(),
     ]
     return cases
+
+
+def _incoming_request_cases() -> list[Case]:
+    """Requests sent up: asked by the finance bureau's principal, who sees the unclassified ones, not the secret one;
+    the other ids beside a Yanjin request; the administrator edits the county's settings."""
+    def request(mutation: str, **input) -> Case:
+        return Case(mutation, "requestId", "IncomingRequest", "FIN", lambda w, bad: {"requestId": bad, **input})
+
+    def beside(mutation: str, path: str, type_name: str, input: Callable[[World, str], dict]) -> Case:
+        return Case(mutation, path, type_name, "FIN", lambda w, bad: {"requestId": w.incoming_request,
+                                                                      **input(w, bad)})
+
+    def supervise(w: World, **ids) -> dict:
+        return {"opinion": "同意。", "supervise": {"leadDepartmentId": w.here.department("财政局"), **ids}}
+
+    return [
+        *(request(name) for name in ("registerIncomingRequest", "presentIncomingRequest", "closeIncomingRequest")),
+        request("proposeIncomingRequestHandling", opinion="拟请领导阅示。"),
+        request("passOnIncomingRequest", toOfficialId=gid("Official", NO_SUCH_ROW)),
+        beside("passOnIncomingRequest", "toOfficialId", "Official", lambda w, bad: {"toOfficialId": bad}),
+        request("instructIncomingRequest", opinion="同意。"),
+        beside("instructIncomingRequest", "supervise.leadDepartmentId", "Department", lambda w, bad: {
+            "opinion": "同意。", "supervise": {"leadDepartmentId": bad}}),
+        beside("instructIncomingRequest", "supervise.coDepartmentIds", "Department",
+               lambda w, bad: supervise(w, coDepartmentIds=[bad])),
+        beside("instructIncomingRequest", "supervise.responsibleOfficialId", "Official",
+               lambda w, bad: supervise(w, responsibleOfficialId=bad)),
+        request("draftIncomingRequestReply", title="批复"),
+        request("linkIncomingRequestReply", documentId=gid("Document", NO_SUCH_ROW)),
+        beside("linkIncomingRequestReply", "documentId", "Document", lambda w, bad: {"documentId": bad}),
+        _roster("updateIncomingRequestRules", "countyId", "County", lambda w, bad: {
+            "numberPrefix": "收", "numberArticle": "001 §31", "countyId": bad}),
+    ]
+
+
+def _issuing_cases() -> list[Case]:
+    """Issuing and the yearly plan: the office issues and drafts (here the administrator, or the director); the
+    administrator edits the series; the drafter places a draft in the plan."""
+    series = {"issuer": "DEPARTMENT", "prefix": "延财", "article": "县级数据"}
+    entry = {"title": "关于印发工作方案的通知", "issuer": "COUNTY_GOVERNMENT", "quarter": 1}
+    return [
+        Case("issueDocument", "documentId", "Document", "FIN", lambda w, bad: {
+            "documentId": bad, "distribution": [{"kind": "MAIN", "organ": "市人民政府"}]}),
+        Case("issueDocument", "distribution.departmentId", "Department", "FIN", lambda w, bad: {
+            "documentId": w.in_flow, "distribution": [{"kind": "MAIN", "departmentId": bad}]}),
+        _roster("addIssueSeries", "countyId", "County", lambda w, bad: {
+            "series": {**series, "departmentId": w.here.department("财政局")}, "countyId": bad}),
+        _roster("addIssueSeries", "series.departmentId", "Department", lambda w, bad: {
+            "series": {**series, "departmentId": bad}}),
+        _roster("updateIssueSeries", "id", "IssueSeries", lambda w, bad: {
+            "id": bad, "series": {**series, "departmentId": w.here.department("财政局")}}),
+        _roster("updateIssueSeries", "series.departmentId", "Department", lambda w, bad: {
+            "id": w.issue_series, "series": {**series, "departmentId": bad}}),
+        _roster("removeIssueSeries", "id", "IssueSeries", lambda w, bad: {"id": bad}),
+        _roster("createDocumentPlan", "countyId", "County", lambda w, bad: {"year": 2027, "countyId": bad}),
+        _roster("addDocumentPlanEntry", "planId", "DocumentPlan", lambda w, bad: {"planId": bad, "entry": entry}),
+        _roster("addDocumentPlanEntry", "entry.leadDepartmentId", "Department", lambda w, bad: {
+            "planId": w.plan, "entry": {**entry, "leadDepartmentId": bad}}),
+        _roster("updateDocumentPlanEntry", "entryId", "DocumentPlanEntry", lambda w, bad: {
+            "entryId": bad, "entry": entry}),
+        _roster("updateDocumentPlanEntry", "entry.leadDepartmentId", "Department", lambda w, bad: {
+            "entryId": w.plan_entry, "entry": {**entry, "leadDepartmentId": bad}}),
+        _roster("removeDocumentPlanEntry", "entryId", "DocumentPlanEntry", lambda w, bad: {"entryId": bad}),
+        *(_roster(name, "planId", "DocumentPlan", lambda w, bad: {"planId": bad})
+          for name in ("submitDocumentPlan", "approveDocumentPlan")),
+        _roster("returnDocumentPlan", "planId", "DocumentPlan", lambda w, bad: {"planId": bad, "reason": "补充"}),
+        Case("linkDocumentToPlanEntry", "documentId", "Document", "FIN", lambda w, bad: {
+            "documentId": bad, "entryId": w.plan_entry}),
+        Case("linkDocumentToPlanEntry", "entryId", "DocumentPlanEntry", "FIN", lambda w, bad: {
+            "documentId": w.fin_draft, "entryId": bad}),
+        Case("recordPlanException", "documentId", "Document", "FIN", lambda w, bad: {
+            "documentId": bad, "kind": "PROVINCE_CITY_DOCUMENT", "note": "市政府文件"}),
+    ]
+
+
+def _supervision_cases() -> list[Case]:
+    """Supervision: the office (its director) opens, delivers, closes and reopens; the unit's principal accepts and
+    reports; the administrator edits the county's data; a circulation is the finance bureau's to name here."""
+    opened = {"instruction": "落实", "instructedOn": DAY.isoformat()}
+
+    def from_instruction(w: World, **ids) -> dict:
+        return {"circulationId": w.instructed, "leaderId": w.here.official("MAG"),
+                "leadDepartmentId": w.here.department("财政局"), **ids}
+
+    return [
+        Case("openSupervisionItem", "countyId", "County", "DIR", lambda w, bad: {
+            **opened, "leadDepartmentId": w.here.department("财政局"), "countyId": bad}),
+        Case("openSupervisionItem", "leadDepartmentId", "Department", "DIR", lambda w, bad: {
+            **opened, "leadDepartmentId": bad}),
+        *(Case("openSupervisionItem", name, type_name, "DIR", lambda w, bad, name=name, many=many: {
+            **opened, "leadDepartmentId": w.here.department("财政局"), name: [bad] if many else bad})
+          for name, type_name, many in (("coDepartmentIds", "Department", True), ("instructedById", "Official", False),
+                                        ("responsibleOfficialId", "Official", False))),
+        Case("openSupervisionItemFromInstruction", "circulationId", "Circulation", "FIN", lambda w, bad: {
+            **from_instruction(w), "circulationId": bad}),
+        *(Case("openSupervisionItemFromInstruction", name, type_name, "DIR", lambda w, bad, name=name, many=many:
+               from_instruction(w, **{name: [bad] if many else bad}))
+          for name, type_name, many in (("leaderId", "Official", False), ("leadDepartmentId", "Department", False),
+                                        ("coDepartmentIds", "Department", True),
+                                        ("responsibleOfficialId", "Official", False))),
+        Case("assignSupervisionItem", "supervisionItemId", "SupervisionItem", "DIR", lambda w, bad: {
+            "supervisionItemId": bad}),
+        Case("acceptSupervisionItem", "supervisionItemId", "SupervisionItem", "FIN", lambda w, bad: {
+            "supervisionItemId": bad}),
+        *(Case(name, "supervisionItemId", "SupervisionItem", caller, lambda w, bad: {"supervisionItemId": bad,
+                                                                                    "text": "情况"})
+          for name, caller in (("reportSupervisionProgress", "FIN"), ("reportSupervisionResult", "FIN"),
+                               ("closeSupervisionItem", "DIR"), ("reopenSupervisionItem", "DIR"))),
+        _roster("putSupervisionDeadlineClass", "countyId", "County", lambda w, bad: {
+            "code": "general", "name": "一般", "default": True, "article": "001 §37", "countyId": bad}),
+        _roster("setSupervisionPrefix", "countyId", "County", lambda w, bad: {
+            "prefix": "督", "article": "000 §48", "countyId": bad}),
+    ]
+
+
+def _proposal_cases() -> list[Case]:
+    """Proposals: the administrator keeps the office's desk; ids of another county's proposal, unit or person."""
+    register = {"kind": "NPC_SUGGESTION", "session": "县十八届人大三次会议", "number": 2, "proposers": "张明",
+                "title": "建议", "content": "……", "receivedOn": DAY.isoformat()}
+    return [
+        _roster("registerProposal", "countyId", "County", lambda w, bad: {**register, "countyId": bad}),
+        _roster("setProposalTimeLimit", "countyId", "County", lambda w, bad: {
+            "step": "REPLY", "workingDays": 30, "article": "001 §14", "countyId": bad}),
+        _roster("assignProposal", "proposalId", "Proposal", lambda w, bad: {
+            "proposalId": bad, "leadDepartmentId": w.here.department("财政局")}),
+        _roster("assignProposal", "leadDepartmentId", "Department", lambda w, bad: {
+            "proposalId": w.proposal, "leadDepartmentId": bad}),
+        _roster("assignProposal", "coDepartmentIds", "Department", lambda w, bad: {
+            "proposalId": w.proposal, "leadDepartmentId": w.here.department("财政局"), "coDepartmentIds": [bad]}),
+        _roster("acceptProposal", "proposalId", "Proposal", lambda w, bad: {
+            "proposalId": bad, "handlerId": w.here.official("FIN2")}),
+        _roster("acceptProposal", "handlerId", "Official", lambda w, bad: {"proposalId": w.proposal, "handlerId": bad}),
+        _roster("logProposalContact", "proposalId", "Proposal", lambda w, bad: {
+            "proposalId": bad, "contactedOn": DAY.isoformat(), "way": "PHONE", "person": "张明", "summary": "沟通"}),
+        _roster("replyToProposal", "proposalId", "Proposal", lambda w, bad: {
+            "proposalId": bad, "outcome": "SOLVED", "explanation": "已解决"}),
+        _roster("publishProposalReply", "proposalId", "Proposal", lambda w, bad: {
+            "proposalId": bad, "publishedOn": DAY.isoformat(), "where": "门户网站"}),
+        _roster("closeProposal", "proposalId", "Proposal", lambda w, bad: {"proposalId": bad}),
+        _roster("putProposalOnAgenda", "proposalId", "Proposal", lambda w, bad: {"proposalId": bad, "itemId": w.item}),
+        _roster("putProposalOnAgenda", "itemId", "AgendaItem", lambda w, bad: {"proposalId": w.proposal,
+                                                                               "itemId": bad}),
+    ]
 
 
 def _agenda_cases() -> list[Case]:
@@ -553,9 +774,14 @@ async def test_an_account_without_an_official_sees_no_classified_record_anywhere
     api, admin = world.api, await world.token("admin")
     secret, classified = world.hidden["Document"], world.hidden["Circulation"]
 
+    sent_up = (await api.ok("query($id: ID!) { node(id: $id) { ... on IncomingRequest { document { id } } } }",
+                            {"id": world.incoming_request}, token=admin))["node"]["document"]["id"]
     listed = (await api.ok(COUNTED, token=admin))["documents"]
-    assert [edge["node"]["id"] for edge in listed["edges"]] == [world.fin_draft, world.in_flow]  # newest first
-    assert listed["totalCount"] == 2
+    assert [edge["node"]["id"] for edge in listed["edges"]] == [world.fin_draft, world.in_flow, sent_up]  # newest first
+    assert listed["totalCount"] == 3
+    requests = (await api.ok("{ incomingRequests { totalCount nodes { id } } }", token=admin))["incomingRequests"]
+    assert (requests["nodes"], requests["totalCount"]) == ([{"id": world.incoming_request}], 1)
+    assert (await api.ok(NODE, {"id": world.hidden["IncomingRequest"]}, token=admin))["node"] is None
     assert (await api.ok(NODE, {"id": secret}, token=admin))["node"] is None
     explained = await api.call(EXPLAIN, {"id": secret, "who": world.here.official("DIR")}, token=admin)
     assert explained.error_codes == ["NOT_FOUND"]
@@ -563,8 +789,10 @@ async def test_an_account_without_an_official_sees_no_classified_record_anywhere
                          token=admin))["circulation"] is None
     assert (await api.ok("{ readingQueue { title } instructionsRelayedToMe { instruction } }", token=admin)) == {
         "readingQueue": [], "instructionsRelayedToMe": []}
-    # The office sees the whole flow.
-    assert (await api.ok(COUNTED, token=await world.token("DIR")))["documents"]["totalCount"] == 3
+    # The office sees the whole flow: the township's secret request too, and the request it sent up.
+    assert (await api.ok(COUNTED, token=await world.token("DIR")))["documents"]["totalCount"] == 5
+    assert (await api.ok("{ incomingRequests { totalCount } }", token=await world.token("DIR"))
+            )["incomingRequests"]["totalCount"] == 2
 
 
 async def test_node_on_a_county_id_answers_for_the_callers_county_and_null_for_any_other(world):

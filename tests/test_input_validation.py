@@ -46,6 +46,8 @@ ID_TYPES = {
     "relativeId": "Official", "drafterId": "Official", "decidedById": "Official",
     "proposerId": "Official", "materialId": "AgendaItemMaterial",
     "decisionId": "MeetingDecision", "responsibleDepartmentIds": "Department", "responsiblePersonId": "Official",
+    "handlerId": "Official", "instructedById": "Official", "leaderId": "Official",
+    "requestId": "IncomingRequest", "planId": "DocumentPlan", "entryId": "DocumentPlanEntry",
 }
 # Values for required arguments the scenario does not care about.
 SCALARS = {"String": "x", "Int": 1, "Float": 1.0, "Boolean": False, "Date": "2025-03-03",

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 from strawberry.relay import from_base64, to_base64
 
-from db.models import AuditEvent, Reminder
+from db.models import AuditEvent
 from domain.roster import RuleSet
 from services import deadlines
 from tests.county import PASSWORD, County, build_county
@@ -32,6 +32,8 @@ SIGN = """mutation($id: ID!) { signDocument(input: {documentId: $id}) { __typena
   ... on AssignmentPayload { document { state } } ... on MutationError { code field message } } }"""
 CHAIN = """query($id: ID!) { node(id: $id) { ... on Document { state
   chain { action state dueAt deadline { article problem } assignments { state assignee { code } } } } } }"""
+ISSUE_CLOCK = """query($id: ID!) { node(id: $id) { ... on Document { issueDueAt issueDeadline { article problem }
+  chain { deadline { article } } } } }"""
 EXPLAIN = """query($id: ID!) { explain(documentId: $id, action: SIGN) { allowed reason rule { rule article } } }"""
 ADOPT = {"outcome": "PASSED", "text": "同意安排城乡供水一体化项目资金300万元。"}
 WATER = "关于安排城乡供水一体化项目资金的通知"
@@ -200,27 +202,26 @@ async def test_lulongs_office_director_signs_on_the_standing_meetings_authorisat
     assert signed.after["decision_meeting"] == "2026年第1次县政府常务会议"
 
 
-async def test_yanjin_a_decided_document_is_signed_within_7_working_days_of_the_meetings_end(api, sessions, county):
-    # The meeting ended on Thursday Sep 24; submitted a week later, the clock still counts from the meeting:
+async def test_yanjin_a_decided_document_is_issued_within_7_working_days_of_the_meetings_end(api, sessions, county):
+    # The meeting ended on Thursday Sep 24; signed weeks later, the clock still counts from the meeting:
     # Sep 28, 29, 30, Oct 8, 9, 10 (the swapped Saturday), 12 — Sep 25 Mid-autumn, Oct 1–7 National Day (001 §22).
     decision = await decision_of(api, sessions, county)
     document = (await draft(api, county, decisionId=decision))["document"]["id"]
-    await to_signature(api, county, document)
-    chain = (await api.ok(CHAIN, {"id": document}, token=await api.login(county.admin, PASSWORD)))["node"]["chain"]
-    sign_step = chain[-1]
-    assert sign_step["deadline"]["article"] == "001 §22"
-    due = dt.datetime.fromisoformat(sign_step["dueAt"])
+    assert (await sign(api, county, document, await to_signature(api, county, document)))["document"]["state"] == \
+        "SIGNED"
+    node = (await api.ok(ISSUE_CLOCK, {"id": document}, token=await api.login(county.admin, PASSWORD)))["node"]
+    # The clock runs to issuing 印发, not to the signature (services.issuing).
+    assert node["chain"][-1]["deadline"] is None and node["issueDeadline"]["article"] == "001 §22"
+    due = dt.datetime.fromisoformat(node["issueDueAt"])
     assert due == dt.datetime(2026, 10, 13, tzinfo=dt.timezone(dt.timedelta(hours=8)))
-    # Overdue, the sweeper has the office remind the signer once.
-    report = await deadlines.sweep(sessions, now=due + dt.timedelta(hours=1))
-    assert report.reminded == 1
-    async with sessions() as session:
-        assert (await session.execute(select(Reminder.lapse))).scalars().all() == [1]
+    # Overdue, the sweeper has the office reminded once (tests/test_issuing_clock.py).
+    assert (await deadlines.sweep(sessions, now=due + dt.timedelta(hours=1))).issues_reminded == 1
 
 
 async def test_the_clock_waits_while_the_deciding_meeting_has_not_ended(api, sessions, county):
     decision = await decision_of(api, sessions, county, ended_at=None)
     document = (await draft(api, county, decisionId=decision))["document"]["id"]
-    await to_signature(api, county, document)
-    chain = (await api.ok(CHAIN, {"id": document}, token=await api.login(county.admin, PASSWORD)))["node"]["chain"]
-    assert chain[-1]["dueAt"] is None and "has not ended" in chain[-1]["deadline"]["problem"]
+    assert (await sign(api, county, document, await to_signature(api, county, document)))["document"]["state"] == \
+        "SIGNED"
+    node = (await api.ok(ISSUE_CLOCK, {"id": document}, token=await api.login(county.admin, PASSWORD)))["node"]
+    assert node["issueDueAt"] is None and "has not ended" in node["issueDeadline"]["problem"]

@@ -42,7 +42,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_duties_county_id', 'duties', ['county_id'])
-    op.create_index('ix_duties_subject', 'duties', ['subject_kind', 'subject_id'])
+    op.create_index('uq_duties_open_task', 'duties', ['subject_kind', 'subject_id', 'task', 'official_id'],
+                    unique=True, postgresql_where=sa.text('settled_at IS NULL'),
+                    sqlite_where=sa.text('settled_at IS NULL'))
     op.create_index('ix_duties_open_by_official', 'duties', ['official_id', 'created_at'],
                     postgresql_where=sa.text('settled_at IS NULL'), sqlite_where=sa.text('settled_at IS NULL'))
 
