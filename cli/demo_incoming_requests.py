@@ -15,7 +15,6 @@ from db.models import Department, Document, Official, utcnow
 from db.models_incoming import IncomingRequest
 from domain.documents import Direction, Genre, Issuer
 from domain.incoming_requests import RequestState
-from domain.issuing import DistributionKind, Recipient
 from domain.roster import local_date
 from policies.issuing import SeriesSpec
 from services import audit, documents, incoming_requests, issuing
@@ -65,8 +64,9 @@ async def seed_incoming_requests(session: AsyncSession, *, county_id: int, actor
         await documents.submit(session, document_id=draft.id, official_id=principal, tables=tables, actor=actor)
         await documents.act(session, document_id=draft.id, official_id=principal, verdict=documents.Verdict.SIGN,
                             tables=tables, actor=actor)
+        # Its 主送 is its addressee, the county government: filled in at issuing, not typed again.
         await issuing.issue(session, document_id=draft.id, official_id=principal, tables=tables, actor=actor,
-                            distribution=[Recipient(kind=DistributionKind.MAIN, organ="青溪县人民政府")])
+                            distribution=[])
         request = await session.scalar(select(IncomingRequest).where(IncomingRequest.document_id == draft.id))
         await _advance(session, request, stage, office=office, tables=tables, actor=actor)
 

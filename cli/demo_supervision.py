@@ -1,9 +1,10 @@
 """Supervision (督查) for the demo county, made through the same services as the API.
 
-The county's administrator enters its own deadline numbers (001 §37 names "13710" without them); the
-magistrate's instruction to the education bureau is overdue, reminded and escalated to the vice magistrate in
-charge. An item the meetings demo's decision opened on its own is told too. Days are counted on the working
-calendar back from the day of seeding; nothing is seeded when the calendar does not know those weeks.
+The county works with its rule set's documented deadline numbers (15 working days to the result, reminded 3
+before, escalated 5 after: the county's choice, since 001 §37 names "13710" without defining it); the magistrate's
+instruction to the education bureau is overdue, reminded and escalated to the vice magistrate in charge. An item
+the meetings demo's decision opened on its own is told too. Days are counted on the working calendar back from the
+day of seeding; nothing is seeded when the calendar does not know those weeks.
 """
 
 from __future__ import annotations
@@ -17,16 +18,11 @@ from db.models import Department, Official, utcnow
 from db.models_supervision import SupervisionItem, SupervisionLapse
 from domain.roster import local_date
 from domain.supervision import LapseKind, SourceKind, overdue
-from policies.supervision import ClassSpec
 from services import audit, supervision, tenancy
 from services.calendar import calendar_for
 
-# The weeks before today the story's days fall in (fifteen working days back, at most).
-_SPAN = dt.timedelta(days=35)
-# The demo county's own numbers for its default class: ten working days, reminded as the deadline passes,
-# escalated three working days later.
-DEMO_CLASS = ClassSpec(code="general", name="一般督办事项（“13710”）", working_days=10, remind_before_days=0,
-                       escalate_after_days=3, default=True, article="001 §37; 青溪县政府督查工作制度（演示数据）")
+# The weeks before today the story's days fall in (twenty-one working days back, at most).
+_SPAN = dt.timedelta(days=60)
 
 
 async def _unknown_years(session: AsyncSession, county_id: int) -> list[int]:
@@ -36,10 +32,9 @@ async def _unknown_years(session: AsyncSession, county_id: int) -> list[int]:
 
 
 async def seed_supervision(session: AsyncSession, *, county_id: int, actor: audit.Actor) -> None:
-    """The county's numbers, and an item overdue long enough to be reminded and escalated."""
+    """An item overdue long enough to be reminded and escalated."""
     if await _unknown_years(session, county_id):
         return
-    await supervision.put_deadline_class(session, county_id=county_id, spec=DEMO_CLASS, actor=actor)
     officials = dict((await session.execute(
         select(Official.code, Official.id).where(Official.county_id == county_id))).all())
     departments = dict((await session.execute(
@@ -47,16 +42,16 @@ async def seed_supervision(session: AsyncSession, *, county_id: int, actor: audi
     calendar = await calendar_for(session, county_id=county_id)
     today = local_date(utcnow())
     await tenancy.lock_county(session, county_id)
-    # Delivered three weeks ago with ten working days: its last day was five working days ago.
+    # Instructed 21 working days ago; its last day, the general class's 15 working days on, was six days ago.
     item = await supervision.open_item(
         session, county_id=county_id, source_kind=SourceKind.MANUAL, source_id=None,
         instruction="请县教育局会同县卫健委，对全县中小学食堂食品安全开展一次全面排查，整改结果报县政府。",
-        instructed_by_id=officials["MAG"], instructed_on=calendar.working_days_before(today, 15),
+        instructed_by_id=officials["MAG"], instructed_on=calendar.working_days_before(today, 21),
         lead_department_id=departments["教育局"], co_department_ids=[departments["卫生健康委员会"]],
-        responsible_official_id=officials["EDU-D1"], due_on=calendar.working_days_before(today, 5),
+        responsible_official_id=officials["EDU-D1"], due_on=calendar.working_days_before(today, 6),
         opened_by_id=officials["DIR"], actor=actor)
     await supervision.accept(session, item_id=item.id, official_id=officials["EDU"], actor=actor)
-    # What the next sweep would send: the reminder and, three working days on, the escalation.
+    # What the next sweep would send: the reminder three working days before, the escalation five after.
     await supervision.remind_and_escalate(session, utcnow())
 
 

@@ -26,7 +26,8 @@ class SupervisionSeries(Base):
 class SupervisionDeadlineClass(Base):
     """A deadline class (办理时限) of the county: working days to the result, when to remind and to escalate.
 
-    A number the county has not entered is null: nothing is guessed (001 §37 names "13710" without its numbers).
+    The rule sets ship documented defaults (no seed sets a number); a null number is one the county left unset:
+    the office gives each item its deadline, or no reminder or escalation is sent.
     """
 
     __tablename__ = "supervision_deadline_classes"
@@ -105,6 +106,8 @@ class SupervisionEntry(Base):
     # Acting for someone else: on whose behalf, and by which cover route.
     on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("officials.id"), nullable=True)
     route: Mapped[Route | None] = mapped_column(_enum(Route, "supervision_entry_route"), nullable=True)
+    # A result carried by a signed document (a proposal's reply letter): that document.
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), nullable=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -2,7 +2,8 @@
 
 A number is 「prefix〔year〕N号」, as on the seeds' own headers (延政〔2023〕73号, 001; 卢政发〔2018〕37号, 003);
 which prefix a document takes is county data (policies/issuing/<rule set>.csv, copied per county), and N runs
-without gaps per prefix and year. A request names exactly one main recipient (002 局规则 §36).
+without gaps per prefix and year. A request names exactly one main recipient (002 局规则 §36); a document sent up
+to the county government has its addressee, the county government, as that one (001 §28).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from domain.errors import DomainError, ErrorCode
 ANY_GENRE = "*"
 MAX_PREFIX = 40
 MAX_ORGAN = 200
+# How a department or township names its own county government as the main recipient (主送: 县人民政府：).
+COUNTY_GOVERNMENT = "县人民政府"
 
 
 def issue_number(prefix: str, year: int, seq: int) -> str:
@@ -94,3 +97,28 @@ def checked_distribution(recipients: Sequence[Recipient], genre: Genre) -> list[
         raise DomainError(ErrorCode.INVALID, "A request has one main recipient (明确一个主送机关, 002 局规则 §36).",
                           field="distribution")
     return cleaned
+
+
+def county_government_names(county_name: str) -> frozenset[str]:
+    """The words that name the county government as a recipient: 县人民政府, 县政府, or with the county's name."""
+    county = county_name.strip()
+    return frozenset({COUNTY_GOVERNMENT, "县政府", f"{county}人民政府", f"{county}政府"})
+
+
+def with_the_county_government_as_main(recipients: Sequence[Recipient], *, names: frozenset[str],
+                                       article: str) -> list[Recipient]:
+    """A document addressed to the county government has it as its one main recipient: the issuer does not type it
+    again (filled in when the list names no main recipient) and cannot contradict it (another main recipient, a
+    second one, or the county government among the copies is refused)."""
+    def is_county_government(recipient: Recipient) -> bool:
+        return recipient.department_id is None and (recipient.organ or "").strip() in names
+
+    main = [r for r in recipients if r.kind == DistributionKind.MAIN]
+    copied = [r for r in recipients if r.kind == DistributionKind.COPY and is_county_government(r)]
+    if not main and not copied:
+        return [Recipient(kind=DistributionKind.MAIN, organ=COUNTY_GOVERNMENT), *recipients]
+    if len(main) == 1 and is_county_government(main[0]) and not copied:
+        return list(recipients)
+    raise DomainError(ErrorCode.SUBMISSION_RULE, f"The document is addressed to the county government, and that is "
+                      f"its one main recipient (明确一个主送机关, {article}; 002 局规则 §36): leave 主送 out and it is "
+                      f"filled in as {COUNTY_GOVERNMENT}, and list others as copies (抄送).", field="distribution")

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from domain.documents import Classification, Direction, Genre, Issuer
-from domain.errors import DomainError, ErrorCode
+from domain.errors import DomainError, ErrorCode, words
 from domain.roster import RuleSet
 
 # The article each county's work rules give for each submission rule. Generic's §43 binds documents to the
@@ -14,17 +14,20 @@ from domain.roster import RuleSet
 ARTICLES = {
     RuleSet.GENERIC_2022: {"one_matter": "000 §44", "no_requests_in_reports": "000 §44",
                            "not_to_a_leader": "000 §44", "departmental_matter": "000 §49",
-                           "one_addressee": "000 §43", "no_skipping": "000 §43", "re_enters": "000 §44"},
+                           "one_addressee": "000 §43", "no_skipping": "000 §43", "re_enters": "000 §44",
+                           "sent_up_by": "000 §44"},
     # Yanjin and lulong say only "一般不得" of a document addressed to a leader; 000 §44's re-entry into the
     # office's flow is our reading for them (docs/DOMAIN.md §3.5).
     RuleSet.YANJIN_2023: {"one_matter": "001 §28", "no_requests_in_reports": "001 §28",
                           "not_to_a_leader": "001 §28", "departmental_matter": "001 §34",
-                          "one_addressee": "001 §28", "no_skipping": "001 §28", "re_enters": "001 §28 §31"},
+                          "one_addressee": "001 §28", "no_skipping": "001 §28", "re_enters": "001 §28 §31",
+                          "sent_up_by": "001 §28"},
     # Lulong's §54 binds submissions to the national regulation, which has both content rules and forbids
     # skipping a level.
     RuleSet.LULONG_2018: {"one_matter": "003 §54", "no_requests_in_reports": "003 §54",
                           "not_to_a_leader": "003 §54", "departmental_matter": "003 §60",
-                          "one_addressee": "003 §54", "no_skipping": "003 §54", "re_enters": "003 §54 §56"},
+                          "one_addressee": "003 §54", "no_skipping": "003 §54", "re_enters": "003 §54 §56",
+                          "sent_up_by": "003 §54"},
 }
 
 
@@ -71,6 +74,12 @@ def check_submission(submission: Submission, rule_set: RuleSet) -> None:
                           f"A report must not carry requests (报告中不得夹带请示事项, "
                           f"{articles['no_requests_in_reports']}); send them as a separate request.",
                           field="requestedMatters")
+    if submission.direction == Direction.TO_COUNTY_GOVERNMENT and not submission.sent_up:
+        # Only what the county government's incoming flow takes goes there: issued, it could go nowhere.
+        raise DomainError(ErrorCode.SUBMISSION_RULE,
+                          f"Departments and townships send their requests and reports up to the county government "
+                          f"(报送县政府的公文, {articles['sent_up_by']}); this is a {words(submission.genre)} in the "
+                          f"{words(submission.issuer)}'s name: choose another direction.", field="direction")
     if submission.sent_up:
         _check_addressees(submission, articles)
     # Sent to the county government, it enters the office's flow at receipt and is recorded there as addressed

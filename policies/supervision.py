@@ -2,9 +2,11 @@
 
 One ``series`` row gives the prefix of the item numbers (督 in 督〔2026〕37号); ``class`` rows give the deadline
 classes (办理时限): working days to the result, when the sweeper reminds and when it escalates, and which class
-an item gets when its source names none. A number the seed does not set is "-": the county enters it. A new
-county gets a copy (services.supervision.install_rules); its administrator edits the copy, and every edit passes
-the same checks as the shipped rows (``ClassSpec.checked``, ``checked_prefix``).
+an item gets when its source names none. No seed sets these numbers, so each rule set ships documented defaults,
+the county's choice; "-" is a number the county leaves unset (the office then gives each item its deadline, and
+no reminder or escalation follows without one). A new county gets a copy (services.supervision.install_rules);
+its administrator edits the copy, and every edit passes the same checks as the shipped rows
+(``ClassSpec.checked``, ``checked_prefix``).
 """
 
 from __future__ import annotations
@@ -51,12 +53,12 @@ class ClassSpec:
                 raise InvalidSupervisionRule(column, f"A deadline class needs its {column}.")
         if spec.working_days is not None and not 1 <= spec.working_days <= MAX_WORKING_DAYS:
             raise InvalidSupervisionRule("working_days", f"A deadline is 1 to {MAX_WORKING_DAYS} working days, or "
-                                                         "none until the county enters it.")
+                                                         "none: the office gives each item its deadline.")
         for column in ("remind_before_days", "escalate_after_days"):
             value = getattr(spec, column)
             if value is not None and not 0 <= value <= MAX_WORKING_DAYS:
                 raise InvalidSupervisionRule(column, f"A reminder or escalation lapse is 0 to {MAX_WORKING_DAYS} "
-                                                     "working days, or none until the county enters it.")
+                                                     "working days, or none: no reminder or escalation.")
         if (spec.working_days is not None and spec.remind_before_days is not None
                 and spec.remind_before_days >= spec.working_days):
             raise InvalidSupervisionRule("remind_before_days", "A reminder comes before the deadline passes, not "

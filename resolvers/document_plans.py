@@ -180,8 +180,9 @@ class DocumentPlanMutations:
 
         return await _mutate(ctx, change)
 
-    @strawberry.mutation(description="The drafter places a draft in the yearly plan: the approved plan's entry it "
-                                     "executes, or none (clearing any exception too).")
+    @strawberry.mutation(description="The drafter places a draft in the yearly plan: the entry it executes of the "
+                                     "approved plan for the year it was drafted in, or none (clearing any exception "
+                                     "too).")
     async def link_document_to_plan_entry(self, info: Info, input: Annotated[
             LinkDocumentToPlanEntryInput, _arg("The document and the entry.")]) -> DocumentResult:
         ctx: Context = info.context

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 from strawberry.types import Info
 
-from db import models, models_duties, models_incoming
+from db import models, models_incoming
 from db.models_supervision import SupervisionItem as Item
 from domain.documents import Classification
-from domain.duties import SubjectKind
 from domain.incoming_requests import HANDLING_STATES, IncomingRules
 from domain.supervision import SourceKind
 from resolvers.context import Context, decode_id
-from resolvers.documents import _official_id, _sees_everything
+from resolvers.documents import _official_id
 from resolvers.lookup import find, find_ids, find_optional
 from resolvers.meetings import arg
 from resolvers.mutations import _mutate, _writable_county
@@ -49,37 +49,28 @@ IR = models_incoming.IncomingRequest
 
 
 async def visible_requests(info: Info, ids: list[int | None]) -> list[IncomingRequest | None]:
-    """The requests by id, None where missing, of a county the caller may not read, or hidden with their document."""
+    """The requests by id, None where missing, of a county the caller may not read, or hidden from them
+    (services.incoming_requests.visibility, the test the list applies too)."""
     ctx: Context = info.context
     rows = await ctx.loaders.rows(IR).load_many([i for i in ids if i is not None])
     rows = [row for row in rows if row is not None and ctx.can_read(row.county_id)]
     documents = await ctx.loaders.rows(models.Document).load_many([row.document_id for row in rows])
-    session = await ctx.session()
-    found = {}
-    for row, document in zip(rows, documents, strict=True):
-        if document.classification == Classification.NONE or await service.can_see(
-                session, request=row, official_id=ctx.principal.official_id, at=models.utcnow()):
-            found[row.id] = row
+    found = {row.id: row for row, document in zip(rows, documents, strict=True)
+             if document.classification == Classification.NONE}
+    classified = defaultdict(list)
+    for row in rows:
+        if row.id not in found:
+            classified[row.county_id].append(row.id)
+    for county_id, candidates in classified.items():
+        seen = await service.visible_ids(await ctx.session(), county_id=county_id, ids=candidates,
+                                         official_id=ctx.principal.official_id, at=models.utcnow())
+        found.update((row.id, row) for row in rows if row.id in seen)
     return [IncomingRequest.from_row(found[i]) if i in found else None for i in ids]
 
 
 async def supervision_items_of(info: Info, request_id: int) -> list[SupervisionItem]:
     rows = await info.context.loaders.children(Item, Item.source_id).load(request_id)
     return [SupervisionItem.from_row(row) for row in rows if row.source_kind == SourceKind.INCOMING_REQUEST]
-
-
-def _visible(stmt: Select, official_id: int | None) -> Select:
-    """Classified requests only for their document's drafter and chain, and whoever held a duty on them."""
-    if official_id is None:
-        return stmt.where(models.Document.classification == Classification.NONE)
-    return stmt.where(or_(
-        models.Document.classification == Classification.NONE,
-        models.Document.drafted_by_id == official_id,
-        exists().where(models.StepAssignment.document_id == models.Document.id,
-                       or_(models.StepAssignment.assignee_id == official_id,
-                           models.StepAssignment.acted_by_id == official_id)),
-        exists().where(models_duties.Duty.subject_kind == SubjectKind.INCOMING_REQUEST,
-                       models_duties.Duty.subject_id == IR.id, models_duties.Duty.official_id == official_id)))
 
 
 def _filtered(stmt: Select, filter: IncomingRequestFilter) -> Select:
@@ -114,8 +105,8 @@ class IncomingRequestQueries:
         session = await ctx.session()
         stmt = (select(IR, models.Document).join(models.Document, models.Document.id == IR.document_id)
                 .where(IR.county_id == county))
-        if not await _sees_everything(ctx, session, county):
-            stmt = _visible(stmt, ctx.principal.official_id)
+        stmt = stmt.where(await service.visibility(session, county_id=county, official_id=ctx.principal.official_id,
+                                                   at=models.utcnow()))
         stmt = _filtered(stmt, filter or IncomingRequestFilter())
 
         def to_node(row) -> IncomingRequest:

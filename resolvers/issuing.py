@@ -56,8 +56,10 @@ async def _series(session: AsyncSession, ctx: Context, input_id) -> models_issui
 class IssuingMutations:
     @strawberry.mutation(description="Number and issue 印发 a signed document: it takes the next 发文字号 of its "
                                      "series (minutes keep the number their body's series gave them at signing), "
-                                     "its date and its distribution list, SIGNED → ISSUED. Who may is rows of the "
-                                     "county's signing table (action ISSUE), in person or covering for them.")
+                                     "its date and its distribution list, SIGNED → ISSUED (a document sent up to "
+                                     "the county government has it as its 主送 and enters its incoming flow). Who "
+                                     "may is rows of the county's signing table (action ISSUE), in person or "
+                                     "covering for them.")
     async def issue_document(self, info: Info, input: Annotated[
             IssueDocumentInput, strawberry.argument(description="The document, its distribution list and date.")],
     ) -> DocumentResult:

@@ -224,8 +224,9 @@ class SupervisionMutations:
                                          "supervision office): the unit works on, told why.")
 
     @strawberry.mutation(description="Add a deadline class, or replace the one of the same code: the county enters "
-                                      "its own numbers (e.g. yanjin's “13710”, named in 001 §37 without them). The "
-                                      "county administrator; audited.")
+                                      "its own numbers in place of the rule set's documented defaults (no seed sets "
+                                      "them; 001 §37 names “13710” without defining it). The county administrator; "
+                                      "audited.")
     async def put_supervision_deadline_class(self, info: Info, input: Annotated[
             PutSupervisionDeadlineClassInput, arg("The class.")]) -> SupervisionRulesResult:
         ctx: Context = info.context

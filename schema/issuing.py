@@ -77,8 +77,11 @@ class RecipientInput:
 @strawberry.input(description="Number and issue a signed document.")
 class IssueDocumentInput:
     document_id: relay.GlobalID = strawberry.field(description="The signed document.")
-    distribution: list[RecipientInput] = strawberry.field(description="Its distribution list: at least one main "
-                                                                      "recipient (a request exactly one).")
+    distribution: list[RecipientInput] = strawberry.field(
+        description="Its distribution list: at least one main recipient (a request exactly one). A document sent up "
+                    "to the county government has its addressee as its one main recipient: leave 主送 out and it is "
+                    "filled in (县人民政府), or name the county government; anything else is refused (明确一个主送机关, "
+                    "002 局规则 §36).")
     issued_on: dt.date | None = strawberry.field(default=None, description="The date on the document (成文日期), "
                                                                            "from its signature to today; today when "
                                                                            "omitted.")

@@ -14,7 +14,7 @@ from db import models
 from db import models_supervision as sm
 from domain import supervision as sv
 from domain.roster import local_date
-from schema.documents import RouteEnum
+from schema.documents import Document, RouteEnum
 from schema.labels import labelled_enum
 from schema.mutations import MutationError
 from schema.types import CountyNode, Department, Official
@@ -58,14 +58,27 @@ class SupervisionEntry:
     text: str = strawberry.field(description="The report, the reason, or the office's note.")
     at: dt.datetime = strawberry.field(description="When it was recorded.")
     route: RouteEnum | None = strawberry.field(description="DIRECT when the official acted for themselves; else the "
-                                                           "cover route by which they acted for onBehalfOf.")
+                                                           "cover route by which they acted for onBehalfOf; null "
+                                                           "when a signed document carried the result and its "
+                                                           "signer held no duty on the item.")
     official_id: strawberry.Private[int | None]
     on_behalf_of_id: strawberry.Private[int | None]
+    document_id: strawberry.Private[int | None]
 
     @classmethod
     def from_row(cls, row: sm.SupervisionEntry) -> SupervisionEntry:
         return cls(kind=row.kind, text=row.text, at=row.at, route=row.route, official_id=row.official_id,
-                   on_behalf_of_id=row.on_behalf_of_id)
+                   on_behalf_of_id=row.on_behalf_of_id, document_id=row.document_id)
+
+    @strawberry.field(description="The signed document that carried the result (a proposal's reply letter, whose "
+                                  "signer is the official); null for a result reported by hand, or when you may not "
+                                  "see the document.")
+    async def document(self, info: Info) -> Document | None:
+        if self.document_id is None:
+            return None
+        from resolvers.documents import visible_documents
+
+        return (await visible_documents(info, [self.document_id]))[0]
 
     @strawberry.field(description="Who recorded it.")
     async def official(self, info: Info) -> Official | None:
@@ -237,13 +250,14 @@ class SupervisionReportRow:
 
 
 @strawberry.type(description="A deadline class (办理时限) of the county: working days to the result, when the "
-                             "sweeper reminds and when it escalates. Null numbers are the county's to enter.")
+                             "sweeper reminds and when it escalates. The rule set's defaults are the county's to "
+                             "edit; a null number is one it left unset.")
 class SupervisionDeadlineClass:
     code: str = strawberry.field(description="Its code, e.g. general.")
     name: str = strawberry.field(description="Its name.")
-    working_days: int | None = strawberry.field(description="Working days from delivery to the result; null until the "
-                                                            "county enters it (items then wait for the office to "
-                                                            "give a deadline).")
+    working_days: int | None = strawberry.field(description="Working days from delivery to the result; null: the "
+                                                            "county set none, and items wait for the office to give "
+                                                            "each its deadline.")
     remind_before_days: int | None = strawberry.field(description="Remind this many working days before the deadline "
                                                                   "passes (0: as it passes); null: no reminder.")
     escalate_after_days: int | None = strawberry.field(description="Escalate to the vice magistrate in charge this "
@@ -338,7 +352,8 @@ class PutSupervisionDeadlineClassInput:
     code: str = strawberry.field(description="Its code: lowercase letters, digits, underscores.")
     name: str = strawberry.field(description="Its name.")
     working_days: int | None = strawberry.field(default=None, description="Working days to the result (1–250); "
-                                                                          "null until known.")
+                                                                          "null: the office gives each item its "
+                                                                          "deadline.")
     remind_before_days: int | None = strawberry.field(default=None, description="Remind this many working days "
                                                                                 "before the deadline passes (0: as "
                                                                                 "it passes); null: no reminder.")

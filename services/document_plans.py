@@ -137,6 +137,24 @@ async def create_plan(session: AsyncSession, *, county_id: int, year: int, offic
     return plan
 
 
+async def _locked(session, plan: DocumentPlan) -> DocumentPlan:
+    """The plan as it stands once the county's lock is held: read before the lock, it may be another writer's
+    past (approved or returned meanwhile), and its state is what every use case checks."""
+    await tenancy.lock_county(session, plan.county_id)
+    await session.refresh(plan)
+    return plan
+
+
+async def _locked_entry(session, entry: DocumentPlanEntry) -> tuple[DocumentPlanEntry, DocumentPlan]:
+    """The entry, and its plan, as they stand once the county's lock is held (removed meanwhile: missing)."""
+    await tenancy.lock_county(session, entry.county_id)
+    fresh = await session.get(DocumentPlanEntry, entry.id, populate_existing=True)
+    if fresh is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such document plan entry.", field="entryId")
+    plan = await session.get(DocumentPlan, fresh.plan_id, populate_existing=True)
+    return fresh, plan
+
+
 def _editable(plan: DocumentPlan) -> None:
     if plan.state != PlanState.DRAFT:
         raise DomainError(ErrorCode.WRONG_STATE, f"The plan is {words(plan.state)}: only a draft plan's entries "
@@ -176,8 +194,7 @@ def _entry_record(entry: DocumentPlanEntry) -> dict:
 
 async def add_entry(session: AsyncSession, *, plan: DocumentPlan, fields: EntryFields,
                     actor: audit.Actor) -> DocumentPlanEntry:
-    await tenancy.lock_county(session, plan.county_id)
-    _editable(plan)
+    _editable(await _locked(session, plan))
     fields = await _checked_entry(session, plan.county_id, fields)
     entry = DocumentPlanEntry(county_id=plan.county_id, plan_id=plan.id, title=fields.title, issuer=fields.issuer,
                               lead_department_id=fields.lead_department_id, quarter=fields.quarter)
@@ -190,8 +207,8 @@ async def add_entry(session: AsyncSession, *, plan: DocumentPlan, fields: EntryF
 
 async def update_entry(session: AsyncSession, *, entry: DocumentPlanEntry, fields: EntryFields,
                        actor: audit.Actor) -> DocumentPlanEntry:
-    await tenancy.lock_county(session, entry.county_id)
-    _editable(await session.get(DocumentPlan, entry.plan_id))
+    entry, plan = await _locked_entry(session, entry)
+    _editable(plan)
     fields = await _checked_entry(session, entry.county_id, fields)
     before = _entry_record(entry)
     entry.title, entry.issuer = fields.title, fields.issuer
@@ -203,8 +220,7 @@ async def update_entry(session: AsyncSession, *, entry: DocumentPlanEntry, field
 
 
 async def remove_entry(session: AsyncSession, *, entry: DocumentPlanEntry, actor: audit.Actor) -> DocumentPlan:
-    await tenancy.lock_county(session, entry.county_id)
-    plan = await session.get(DocumentPlan, entry.plan_id)
+    entry, plan = await _locked_entry(session, entry)
     _editable(plan)
     before = _entry_record(entry)
     await session.delete(entry)
@@ -227,7 +243,7 @@ async def submit_plan(session: AsyncSession, *, plan: DocumentPlan, access: Acce
                       actor: audit.Actor, at: dt.datetime | None = None) -> DocumentPlan:
     """The office sends the draft for approval; the approvers get a duty to approve it."""
     at = at or utcnow()
-    await tenancy.lock_county(session, plan.county_id)
+    await _locked(session, plan)
     if plan.state != PlanState.DRAFT:
         raise DomainError(ErrorCode.WRONG_STATE, f"The plan is {words(plan.state)}, not a draft.", field="planId")
     if not await entries_of(session, plan.id):
@@ -248,7 +264,7 @@ async def submit_plan(session: AsyncSession, *, plan: DocumentPlan, access: Acce
 
 async def _decide(session: AsyncSession, *, plan: DocumentPlan, standing: PlanStandingNow, approve: bool,
                   reason: str, actor: audit.Actor, at: dt.datetime) -> DocumentPlan:
-    await tenancy.lock_county(session, plan.county_id)
+    await _locked(session, plan)
     if plan.state != PlanState.SUBMITTED:
         raise DomainError(ErrorCode.WRONG_STATE, f"The plan is {words(plan.state)}: only a submitted plan is "
                           f"{'approved' if approve else 'returned'}.", field="planId")
@@ -336,6 +352,12 @@ async def link_entry(session: AsyncSession, *, document_id: int, entry_id: int |
         if plan.state != PlanState.APPROVED:
             raise DomainError(ErrorCode.WRONG_STATE, f"The {plan.year} plan is {words(plan.state)}: only an "
                               "approved plan's entries count.", field="entryId")
+        if plan.year != plan_year(document):
+            # The document answers to its own year's plan (unplanned is judged against it): another year's
+            # entry would take it out of that plan's reach.
+            raise DomainError(ErrorCode.INVALID, f"The entry is in the {plan.year} plan; the document, drafted in "
+                              f"{plan_year(document)}, executes an entry of that year's plan ({ARTICLE}).",
+                              field="entryId")
         if entry.issuer != document.issuer:
             raise DomainError(ErrorCode.INVALID, f"The entry plans a document in the {words(entry.issuer)}'s name; "
                               f"this one is in the {words(document.issuer)}'s.", field="entryId")

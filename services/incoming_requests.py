@@ -13,10 +13,10 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import ColumnElement, exists, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Document, Official, utcnow
+from db.models import Document, Official, StepAssignment, utcnow
 from db.models_duties import Duty
 from db.models_incoming import IncomingRequest, IncomingRequestEvent, IncomingRequestReminder, IncomingRequestRules
 from domain.calendar import CalendarUnknown
@@ -54,7 +54,9 @@ from policies.incoming_requests import shipped_rules
 from policies.signing import SigningTable
 from services import audit, documents, duties, supervision, tenancy
 from services.calendar import calendar_for, unknown_year
+from services.cover import RosterCache
 from services.events import DutyEventKind
+from services.inbox import covered_now
 from services.signing_rules import SigningTables
 
 # Duty tasks, one per step that waits for someone.
@@ -575,22 +577,47 @@ async def remind_overdue(session, now: dt.datetime, actor: audit.Actor) -> int:
 # ---------------------------------------------------------------- who sees a request
 
 
+# Cover read afresh: whom an official covers changes by the minute (an absence recorded a moment ago).
+_FRESH = RosterCache()
+
+
+async def visibility(session, *, county_id: int, official_id: int | None,
+                     at: dt.datetime) -> ColumnElement[bool]:
+    """Which of the county's requests the official sees, as one condition on a request joined to its document: the
+    list and the node lookup both use it, so they never disagree. Unclassified, everyone who reads the county;
+    classified, as its document (its drafter and chain, and the government office, docs/DOMAIN.md §3.4), whoever
+    held a duty on it, and whoever covers right now for someone who holds an open one."""
+    unclassified = Document.classification == Classification.NONE
+    if official_id is None:
+        return unclassified
+    if official_id in await documents.office_staff(session, county_id, local_date(at)):
+        return true()
+    covered = await covered_now(session, county_id=county_id, official_id=official_id, at=at, rosters=_FRESH,
+                                roster_version=None)
+    on_chain = exists().where(StepAssignment.document_id == Document.id,
+                              or_(StepAssignment.assignee_id == official_id, StepAssignment.acted_by_id == official_id))
+    duty = (Duty.subject_kind == SubjectKind.INCOMING_REQUEST) & (Duty.subject_id == IncomingRequest.id)
+    held = exists().where(duty, Duty.official_id == official_id)
+    covering = exists().where(duty, Duty.official_id.in_(list(covered)), Duty.settled_at.is_(None))
+    return or_(unclassified, Document.drafted_by_id == official_id, on_chain, held,
+               *([covering] if covered else []))
+
+
+async def visible_ids(session, *, county_id: int, ids: Sequence[int], official_id: int | None,
+                      at: dt.datetime) -> set[int]:
+    """Of the county's requests ``ids``, those the official sees (``visibility``)."""
+    if not ids:
+        return set()
+    rows = await session.execute(
+        select(IncomingRequest.id).join(Document, Document.id == IncomingRequest.document_id)
+        .where(IncomingRequest.county_id == county_id, IncomingRequest.id.in_(ids),
+               await visibility(session, county_id=county_id, official_id=official_id, at=at)))
+    return set(rows.scalars())
+
+
 async def can_see(session, *, request: IncomingRequest, official_id: int | None, at: dt.datetime) -> bool:
-    """As its document (classified: its chain and the office, docs/DOMAIN.md §3.4), and whoever held a duty on it
-    or covers right now for someone who holds one."""
     document = await session.get(Document, request.document_id)
     if document.classification == Classification.NONE:
         return True
-    if official_id is None:
-        return False
-    if await documents.can_see(session, document=document, official_id=official_id, at=at):
-        return True
-    holders = set((await session.execute(select(Duty.official_id).where(
-        Duty.subject_kind == SubjectKind.INCOMING_REQUEST, Duty.subject_id == request.id))).scalars())
-    if official_id in holders:
-        return True
-    for duty in await duties.open_on(session, subject=subject_of(request)):
-        if await duties.acting_route(session, county_id=request.county_id, actor_id=official_id,
-                                     owner_id=duty.official_id, at=at) is not None:
-            return True
-    return False
+    return request.id in await visible_ids(session, county_id=request.county_id, ids=[request.id],
+                                           official_id=official_id, at=at)

@@ -29,8 +29,18 @@ from domain.cover import HopOutcome, who_acts_for
 from domain.deadlines import CountedFrom, deadline_for
 from domain.documents import Action, ChainRole, Direction, DocumentFacts, DocumentState, Flag, Issuer, Route
 from domain.errors import DomainError, ErrorCode, words
-from domain.issuing import Recipient, SeriesRow, checked_distribution, checked_prefix, issue_number, series_for
+from domain.issuing import (
+    Recipient,
+    SeriesRow,
+    checked_distribution,
+    checked_prefix,
+    county_government_names,
+    issue_number,
+    series_for,
+    with_the_county_government_as_main,
+)
 from domain.roster import RuleSet, local_date
+from domain.submission import ARTICLES
 from policies.deadlines import deadline_rules
 from policies.issuing import SeriesSpec, checked_genre, read_series
 from services import audit, documents, events, meetings_decisions, tenancy
@@ -295,6 +305,12 @@ async def issue(session: AsyncSession, *, document_id: int, official_id: int, di
     if not local_date(document.signed_at) <= issued_on <= today:
         raise DomainError(ErrorCode.INVALID, f"The issue date falls between the signature "
                           f"({local_date(document.signed_at)}) and today.", field="issuedOn")
+    if document.direction == Direction.TO_COUNTY_GOVERNMENT:
+        # Its addressee was settled at drafting (001 §28): the 主送 is that, not typed again nor contradicted.
+        county = await session.get(County, document.county_id)
+        distribution = with_the_county_government_as_main(
+            distribution, names=county_government_names(county.name),
+            article=ARTICLES[county.rule_set]["one_addressee"])
     recipients = await _checked_recipients(session, document.county_id, distribution, document.genre)
     number, year, _ = await _numbered(session, document, issued_on.year)
     before = {"state": document.state.value}

@@ -509,10 +509,11 @@ async def _supervision_items(session, proposal: Proposal, step: SupervisionStep)
 
 async def _report_to_supervision(session: AsyncSession, proposal: Proposal, signer: int | None,
                                  actor: audit.Actor) -> None:
-    """The signed reply is the item's result, reported by whoever signed it for the unit."""
+    """The signed reply is the item's result, reported by whoever signed it for the unit: through the document,
+    since the signing table gated that signature and supervision's bookkeeping must not refuse it."""
     for item in await _supervision_items(session, proposal, SupervisionStep.REPORT_RESULT):
         await supervision.report_result(
-            session, item_id=item.id, official_id=signer, actor=actor,
+            session, item_id=item.id, official_id=signer, actor=actor, through_document_id=proposal.reply_document_id,
             text=f"已答复（{words(proposal.outcome)}）：{proposal.explanation}")
 
 

@@ -19,7 +19,16 @@ from dataclasses import dataclass
 from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Circulation, CirculationReader, Department, Official, Position, PortfolioAssignment, utcnow
+from db.models import (
+    Circulation,
+    CirculationReader,
+    Department,
+    Document,
+    Official,
+    PortfolioAssignment,
+    Position,
+    utcnow,
+)
 from db.models_supervision import (
     SupervisionDeadlineClass,
     SupervisionEntry,
@@ -29,7 +38,7 @@ from db.models_supervision import (
 )
 from db.periods import held_on
 from domain.calendar import CalendarUnknown
-from domain.documents import Route
+from domain.documents import DocumentState, Route
 from domain.duties import Subject, SubjectKind
 from domain.errors import DomainError, ErrorCode
 from domain.roster import Role, RuleSet, local_date
@@ -189,7 +198,7 @@ async def _fix_deadline(session: AsyncSession, item: SupervisionItem, *, working
     if due_on is not None:
         return
     if item.working_days is None:
-        item.waiting_reason = (f"The county has entered no working days for “{deadline_class.name}” "
+        item.waiting_reason = (f"The county set no working days for “{deadline_class.name}” "
                                f"({deadline_class.article}): the office delivers it with a deadline.")
         return
     calendar = await calendar_for(session, county_id=item.county_id)
@@ -292,10 +301,10 @@ def _require(item: SupervisionItem, step: Step) -> ItemState:
     return to
 
 
-async def _acting(session: AsyncSession, item: SupervisionItem, official_id: int, task: str,
-                  allow_responsible: bool) -> tuple[Route, int]:
+async def _standing(session: AsyncSession, item: SupervisionItem, official_id: int, task: str,
+                    allow_responsible: bool) -> tuple[Route, int] | None:
     """How ``official_id`` acts for the lead unit: as its principal (or their cover), or as the item's responsible
-    person; (route, on whose behalf). Refused, naming the rule, for anyone else."""
+    person; (route, on whose behalf), or None for anyone else."""
     if allow_responsible and official_id == item.responsible_official_id:
         return Route.DIRECT, official_id
     owners = [duty.official_id for duty in await duties.open_on(session, subject=_subject(item), task=task)]
@@ -303,6 +312,15 @@ async def _acting(session: AsyncSession, item: SupervisionItem, official_id: int
         route = await duties.acting_route(session, county_id=item.county_id, actor_id=official_id, owner_id=owner)
         if route is not None:
             return route, owner
+    return None
+
+
+async def _acting(session: AsyncSession, item: SupervisionItem, official_id: int, task: str,
+                  allow_responsible: bool) -> tuple[Route, int]:
+    """``_standing``, refused naming the rule for anyone who does not act for the lead unit."""
+    standing = await _standing(session, item, official_id, task, allow_responsible)
+    if standing is not None:
+        return standing
     department = await session.get(Department, item.lead_department_id)
     who = "its principal, or whoever covers them" + (", or the item's responsible person" if allow_responsible
                                                       else "")
@@ -313,14 +331,16 @@ async def _acting(session: AsyncSession, item: SupervisionItem, official_id: int
 async def assign(session: AsyncSession, *, item_id: int, official_id: int, actor: audit.Actor,
                  county_id: int | None = None, working_days: int | None = None, due_on: dt.date | None = None,
                  deadline_class: str | None = None) -> SupervisionItem:
-    """The office delivers a registered item with its deadline (送达承办单位, 000 §48)."""
+    """The office delivers a registered item with its deadline (送达承办单位, 000 §48); the item keeps the class it
+    was registered in unless the office names another."""
     item = await locked_item(session, item_id, county_id)
     await _require_office(session, item.county_id, official_id, "delivers an item")
     before = item.state
     _require(item, Step.ASSIGN)
     _not_past(due_on)
     at = utcnow()
-    await _fix_deadline(session, item, working_days=working_days, due_on=due_on, class_code=deadline_class, at=at)
+    await _fix_deadline(session, item, working_days=working_days, due_on=due_on,
+                        class_code=deadline_class or item.deadline_class, at=at)
     if item.due_on is None:
         field = "workingDays" if item.working_days is None else "dueOn"
         code = ErrorCode.INVALID if item.working_days is None else ErrorCode.CALENDAR_UNKNOWN
@@ -351,9 +371,11 @@ async def accept(session: AsyncSession, *, item_id: int, official_id: int, actor
 
 
 async def _entry(session: AsyncSession, item: SupervisionItem, kind: EntryKind, text: str, official_id: int,
-                 route: Route | None = None, on_behalf_of_id: int | None = None) -> SupervisionEntry:
+                 route: Route | None = None, on_behalf_of_id: int | None = None,
+                 document_id: int | None = None) -> SupervisionEntry:
     entry = SupervisionEntry(county_id=item.county_id, item_id=item.id, kind=kind, text=text,
-                             official_id=official_id, on_behalf_of_id=on_behalf_of_id, route=route, at=utcnow())
+                             official_id=official_id, on_behalf_of_id=on_behalf_of_id, route=route,
+                             document_id=document_id, at=utcnow())
     session.add(entry)
     await session.flush()
     return entry
@@ -375,19 +397,41 @@ async def report_progress(session: AsyncSession, *, item_id: int, official_id: i
     return item
 
 
+async def _require_signed(session: AsyncSession, item: SupervisionItem, document_id: int) -> None:
+    """The document that carries a result: the item's county's, and signed."""
+    document = await session.get(Document, document_id)
+    if document is None or document.county_id != item.county_id:
+        raise DomainError(ErrorCode.NOT_FOUND, "No such document.", field="documentId")
+    if document.state not in (DocumentState.SIGNED, DocumentState.ISSUED):
+        raise DomainError(ErrorCode.WRONG_STATE, f"“{document.title}” is not signed: only a signed document carries "
+                          "a unit's result (000 §48).", field="documentId")
+
+
 async def report_result(session: AsyncSession, *, item_id: int, official_id: int, text: str,
-                        actor: audit.Actor, county_id: int | None = None) -> SupervisionItem:
-    """The unit reports its result to the supervision office (办理结果反馈, 000 §48), which is to verify it."""
+                        actor: audit.Actor, county_id: int | None = None,
+                        through_document_id: int | None = None) -> SupervisionItem:
+    """The unit reports its result to the supervision office (办理结果反馈, 000 §48), which is to verify it.
+
+    ``through_document_id``: the result is a signed document of the unit (a proposal's reply letter, 000 §56(四)),
+    reported by ``official_id``, its signer. The signing table gated that signature, so the signer is not asked to
+    act for the unit here (a principal appointed after the item was accepted signs as the unit's head); the entry
+    names the document, and the route only where the signer stands for the unit on this item too.
+    """
     item = await locked_item(session, item_id, county_id)
     before = item.state
     to = _require(item, Step.REPORT_RESULT)
     text = _text(text, "text", "what was done")
-    route, owner = await _acting(session, item, official_id, REPORT, allow_responsible=True)
+    if through_document_id is None:
+        route, owner = await _acting(session, item, official_id, REPORT, allow_responsible=True)
+    else:
+        await _require_signed(session, item, through_document_id)
+        route, owner = await _standing(session, item, official_id, REPORT, allow_responsible=True) or (None, None)
     at = utcnow()
-    await _entry(session, item, EntryKind.RESULT, text, official_id, route, owner)
+    await _entry(session, item, EntryKind.RESULT, text, official_id, route, owner, through_document_id)
     item.state, item.result_reported_at = to, at
     await session.flush()
-    # The responsible person reporting settles the principal's duty as done by someone else of the unit.
+    # The responsible person reporting, or a signer who stands for nobody's duty, settles the principal's duty as
+    # done by someone else of the unit.
     holders = {duty.official_id for duty in await duties.open_on(session, subject=_subject(item), task=REPORT)}
     on_duty = owner in holders
     await duties.settle(session, subject=_subject(item), task=REPORT, by_official_id=official_id,
@@ -395,7 +439,8 @@ async def report_result(session: AsyncSession, *, item_id: int, official_id: int
     await duties.assign(session, county_id=item.county_id, official_ids=sorted(await _office(session, item.county_id)),
                         subject=_subject(item), task=VERIFY, title=f"核查督办结果：{item.number}", article=_ARTICLE)
     await _audit_move(session, item, actor, before, {"result": text, "by_official_id": official_id,
-                                                     "on_behalf_of_id": owner, "route": route.value})
+                                                     "on_behalf_of_id": owner, "route": route and route.value,
+                                                     "through_document_id": through_document_id})
     return item
 
 
@@ -525,8 +570,9 @@ async def _only_default(session: AsyncSession, row: SupervisionDeadlineClass) ->
 
 async def put_deadline_class(session: AsyncSession, *, county_id: int, spec: ClassSpec,
                              actor: audit.Actor) -> SupervisionDeadlineClass:
-    """Add a deadline class, or replace the one of the same code: the county enters its own numbers (e.g. the
-    "13710" system 001 §37 names). Items already delivered keep the deadline they were given."""
+    """Add a deadline class, or replace the one of the same code: the county enters its own numbers in place of
+    the rule set's defaults (001 §37 names "13710" without defining it). Items already delivered keep the deadline
+    they were given."""
     await tenancy.lock_county(session, county_id)
     spec = _checked_class(spec)
     row = (await session.execute(select(SupervisionDeadlineClass).where(
@@ -590,7 +636,7 @@ async def remind_and_escalate(session: AsyncSession, now: dt.datetime) -> tuple[
         for kind, days in ((LapseKind.REMINDER, item.remind_before_days),
                            (LapseKind.ESCALATION, item.escalate_after_days)):
             if days is None:
-                continue  # the county entered no number: nothing is guessed
+                continue  # the county left the number unset: nothing is guessed
             try:
                 at = lapse_at(calendars[item.county_id], kind, due_on=item.due_on, days=days)
             except CalendarUnknown:

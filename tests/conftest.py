@@ -16,12 +16,14 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from argon2 import PasswordHasher, profiles
 
 from config import Settings
 from db.engine import create_engine, session_factory
 from db.migrate import upgrade
 from db.models import Base
 from server import create_app
+from services import auth
 from tests.api import Api
 
 PG_HOST = os.environ.get("QIANFA_TEST_PG_HOST", "127.0.0.1")
@@ -30,6 +32,11 @@ PG_USER = os.environ.get("QIANFA_TEST_PG_USER", "postgres")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_SECRET = "test-secret-key-for-the-suite-only-0123456789"
 QIANFA = Path(sys.executable).with_name("qianfa")
+
+# Sign-ins stay real argon2 (hash, verify, the dummy hash for unknown names), at argon2's cheapest parameters:
+# at the production cost (64 MiB, three passes, ≈ 0.1 s a hash) the suite's thousands of sign-ins would be a
+# third of its time. A hash carries its parameters, so accounts made by the console script still verify.
+auth._hasher = PasswordHasher.from_parameters(profiles.CHEAPEST)
 
 
 def pytest_collection_modifyitems(items):

@@ -93,6 +93,15 @@ async def signed(sessions, county: County, fields: documents.DraftFields, *, at:
         return draft.id
 
 
+async def own_series(session, county: County, unit: str = TOWNSHIP) -> None:
+    """The unit's own 发文字号 series (城关政〔2026〕N号), added once."""
+    department_id = county.departments[unit]
+    if not [s for s in await issuing.series_of(session, county_id=county.id) if s.department_id == department_id]:
+        await issuing.add_series(session, county_id=county.id, department_id=department_id, actor=SYSTEM,
+                                 spec=SeriesSpec(issuer=Issuer.DEPARTMENT, genre="*", prefix=f"{unit[:2]}政",
+                                                 article="001 §28"))
+
+
 async def sent_up(sessions, county: County, title: str = "关于城关镇老旧供水管网改造资金的请示", *,
                   at: dt.datetime, flags: Sequence[Flag] = (), genre: Genre = Genre.REQUEST,
                   addressed_to: str | None = None, classification: Classification = Classification.NONE,
@@ -103,11 +112,7 @@ async def sent_up(sessions, county: County, title: str = "关于城关镇老旧�
                               addressed_to_id=county.officials[addressed_to] if addressed_to else None)
     document_id = await signed(sessions, county, fields, at=at, unit=unit, principal=principal)
     async with sessions() as session, session.begin():
-        department_id = county.departments[unit]
-        if not [s for s in await issuing.series_of(session, county_id=county.id) if s.department_id == department_id]:
-            await issuing.add_series(session, county_id=county.id, department_id=department_id, actor=SYSTEM,
-                                     spec=SeriesSpec(issuer=Issuer.DEPARTMENT, genre="*", prefix=f"{unit[:2]}政",
-                                                     article="001 §28"))
+        await own_series(session, county, unit)
         await issuing.issue(session, document_id=document_id, official_id=county.officials[principal],
                             distribution=[Recipient(kind=DistributionKind.MAIN, organ="县人民政府")],
                             tables=SigningTables(), actor=SYSTEM, at=at)

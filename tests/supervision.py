@@ -1,10 +1,12 @@
-"""GraphQL helpers for the supervision scenarios: one mutation by name, a refusal that must write nothing, and
-the county's data set as its administrator enters it."""
+"""GraphQL helpers for the supervision scenarios: one mutation by name, a refusal that must write nothing, the
+county's data set as its administrator enters it, and the working calendar's years entered."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from services import calendar as calendars
+from tests.county import SYSTEM, County
 from tests.test_roster_admin import snapshot
 
 ITEM = ("id number sourceKind sourceId instruction instructedOn state deadlineClass workingDays dueOn "
@@ -68,7 +70,20 @@ async def item(api, token: str, item_id: str) -> dict:
 
 async def enter_numbers(api, admin: str, *, working_days: int | None = 10, remind_before: int | None = 0,
                         escalate_after: int | None = 3) -> dict:
-    """The county administrator enters the county's numbers for its default class (the seeds set none)."""
+    """The county administrator enters the county's own numbers for its default class, in place of the rule set's
+    documented defaults (None: a number the county leaves unset)."""
     return await succeed(api, admin, "putSupervisionDeadlineClass", code="general", name="一般督办事项",
                          workingDays=working_days, remindBeforeDays=remind_before, escalateAfterDays=escalate_after,
                          default=True, article="县政府督查工作规定（本县）")
+
+
+async def known_years(sessions, county: County, *years: int) -> None:
+    """Enter the years the package does not know (a plain year: New Year's first weekday off), so that deadlines
+    counted from today do not depend on the package's release."""
+    async with sessions() as session, session.begin():
+        calendar = await calendars.calendar_for(session, county_id=county.id)
+        for year in years:
+            if not calendar.knows(year):
+                new_year = next(day for day in (dt.date(year, 1, d) for d in range(1, 8)) if day.weekday() < 5)
+                await calendars.enter_year(session, county_id=county.id, year=year, holidays=[(new_year, "元旦")],
+                                           workdays=[], source="国务院办公厅通知（测试）", actor=SYSTEM)

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import select
 from strawberry.relay import from_base64, to_base64
 
 from db.models import AuditEvent
 from db.models_duties import Duty
+from db.models_issuing import DocumentPlan, DocumentPlanEntry
+from domain.document_plans import PlanState
 from domain.documents import Issuer, Route
+from domain.errors import DomainError, ErrorCode
 from domain.roster import AbsenceReason, RuleSet
 from policies import AccessControl
 from services import document_plans, roster
@@ -69,10 +73,10 @@ async def open_duties(sessions, plan_id: int) -> list[tuple[int, str, Route | No
             select(Duty).where(Duty.subject_id == plan_id).order_by(Duty.id))).scalars()]
 
 
-async def approved_plan(sessions, county: County, *entries: tuple[str, Issuer]) -> dict[str, str]:
+async def approved_plan(sessions, county: County, *entries: tuple[str, Issuer], year: int = YEAR) -> dict[str, str]:
     """The year's plan with these entries, approved by the magistrate in person: each entry's global id by title."""
     async with sessions() as session, session.begin():
-        plan = await document_plans.create_plan(session, county_id=county.id, year=YEAR,
+        plan = await document_plans.create_plan(session, county_id=county.id, year=year,
                                                 official_id=county.officials["DIR"], actor=SYSTEM)
         rows = [await document_plans.add_entry(session, plan=plan, actor=SYSTEM, fields=EntryFields(
             title=title, issuer=issuer, lead_department_id=None, quarter=2)) for title, issuer in entries]
@@ -173,6 +177,12 @@ async def test_lulong_a_document_outside_the_approved_plan_goes_to_the_magistrat
                   documentId=planned, entryId=entries["关于印发城乡环境整治工作方案的通知"])
     await refused(api, sessions, county, "FIN", "linkDocumentToPlanEntry", ("INVALID", "entryId"),
                   documentId=planned, entryId=entries["关于做好冬季安全生产工作的通知"])
+    # Drafted this year, it answers to this year's plan: last year's entry does not take it out of its reach.
+    last_year = await approved_plan(sessions, county, ("关于印发城乡环境整治工作方案的通知", Issuer.COUNTY_GOVERNMENT),
+                                    year=YEAR - 1)
+    refusal = await refused(api, sessions, county, "FIN", "linkDocumentToPlanEntry", ("INVALID", "entryId"),
+                            documentId=planned, entryId=last_year["关于印发城乡环境整治工作方案的通知"])
+    assert f"{YEAR - 1} plan" in refusal["message"] and "003 §62" in refusal["message"]
     linked = (await plan_mutation(api, county, "FIN", "linkDocumentToPlanEntry", documentId=planned,
                                   entryId=entries["关于印发城乡环境整治工作方案的通知"]))["document"]
     assert linked["planEntry"]["title"] == "关于印发城乡环境整治工作方案的通知"
@@ -216,3 +226,35 @@ async def test_yanjins_table_has_no_one_by_one_approval_so_an_unplanned_document
     await approved_plan(sessions, county, ("关于印发城乡环境整治工作方案的通知", Issuer.COUNTY_GOVERNMENT))
     unplanned = (await draft(api, county, title="关于开展城区占道经营专项整治的通知"))["document"]["id"]
     assert await chain_of(api, county, unplanned) == [("OFFICE_REVIEW", ["DIR"]), ("SIGN", ["EVM"])]
+
+
+async def test_a_plan_approved_meanwhile_is_not_returned_by_a_second_approver_who_read_it_before(
+        sessions, database_url):
+    """Two approvers at once (the magistrate, and whoever presides for him): the second, queued behind the first's
+    county lock, decides on the plan as the first left it, not as it read it before the lock."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("a SQLite transaction is the only writer from its first read: it never reads a stale plan")
+    county = await build_county(sessions, code="lulong", rule_set=RuleSet.LULONG_2018)
+    async with sessions() as session, session.begin():
+        plan = await document_plans.create_plan(session, county_id=county.id, year=YEAR,
+                                                official_id=county.officials["DIR"], actor=SYSTEM)
+        entry = await document_plans.add_entry(session, plan=plan, actor=SYSTEM, fields=EntryFields(
+            title="关于做好冬季安全生产工作的通知", issuer=Issuer.GOVERNMENT_OFFICE, lead_department_id=None, quarter=4))
+        await document_plans.submit_plan(session, plan=plan, access=AccessControl(), actor=SYSTEM)
+        plan_id, entry_id = plan.id, entry.id
+    magistrate = PlanStandingNow(county.officials["MAG"], None, Route.DIRECT, "magistrate")
+    async with sessions() as late, late.begin():
+        seen, seen_entry = await late.get(DocumentPlan, plan_id), await late.get(DocumentPlanEntry, entry_id)
+        async with sessions() as first, first.begin():
+            await document_plans.approve_plan(first, plan=await first.get(DocumentPlan, plan_id), standing=magistrate,
+                                              actor=SYSTEM)
+        with pytest.raises(DomainError) as refusal:
+            await document_plans.return_plan(late, plan=seen, standing=magistrate, reason="再议。", actor=SYSTEM)
+        assert refusal.value.code == ErrorCode.WRONG_STATE and "approved" in refusal.value.message
+        with pytest.raises(DomainError) as entry_refusal:
+            await document_plans.remove_entry(late, entry=seen_entry, actor=SYSTEM)
+        assert entry_refusal.value.code == ErrorCode.WRONG_STATE
+    async with sessions() as session:
+        approved = await session.get(DocumentPlan, plan_id)
+        assert (approved.state, approved.returned_reason) == (PlanState.APPROVED, None)
+        assert await document_plans.entries_of(session, plan_id) != []

@@ -18,11 +18,12 @@ from db.models_incoming import IncomingRequest
 from domain.documents import Classification, Direction, Flag, Genre, Issuer
 from domain.errors import DomainError, ErrorCode
 from domain.roster import AbsenceReason, RuleSet
-from domain.submission import Addressee, Submission, check_submission
+from domain.submission import ARTICLES, Addressee, Submission, check_submission
 from services import incoming_requests, roster
 from tests.county import PASSWORD, SYSTEM, County, build_county
 from tests.incoming_requests import (
     mutate,
+    own_series,
     refused,
     request_node,
     sent_up,
@@ -30,6 +31,8 @@ from tests.incoming_requests import (
     succeed,
     township_request,
 )
+from tests.issuing import issue, to_department, to_organ
+from tests.test_issuing_documents import refused_issue
 from tests.test_roster_admin import snapshot
 
 
@@ -69,6 +72,14 @@ def test_a_request_sent_up_has_one_addressee_and_never_skips_the_county_governme
         assert words in refusal.value.message and article in refusal.value.message
     with pytest.raises(DomainError, match="越级行文"):
         _sent_up(rule_set, Addressee.CITY_GOVERNMENT, direction=Direction.UPWARD_CITY)
+    # Only a unit's request or report goes up to the county government: its incoming flow takes nothing else.
+    with pytest.raises(DomainError) as not_sent_up:
+        check_submission(Submission(issuer=Issuer.COUNTY_GOVERNMENT, genre=Genre.REPORT,
+                                    classification=Classification.NONE, requested_matters=(),
+                                    addressed_to_leader=False, leader_assigned=False, departmental_matter=False,
+                                    direction=Direction.TO_COUNTY_GOVERNMENT), rule_set)
+    assert (not_sent_up.value.code, not_sent_up.value.field) == (ErrorCode.SUBMISSION_RULE, "direction")
+    assert ARTICLES[rule_set]["sent_up_by"] in not_sent_up.value.message
 
 
 async def test_the_township_cannot_send_a_request_to_two_organs_or_over_the_county_governments_head(
@@ -97,6 +108,30 @@ async def test_the_township_cannot_send_a_request_to_two_organs_or_over_the_coun
     await api.ok(edit, {"id": document["id"], "d": {**draft, "addressees": ["COUNTY_GOVERNMENT"]}}, token=township)
     submitted = (await api.ok(submit, {"id": document["id"]}, token=township))["submitDocument"]
     assert submitted["__typename"] == "DocumentPayload"
+
+
+async def test_issued_the_request_takes_its_addressee_as_its_main_recipient_and_no_other(api, sessions, county):
+    """The county government is the request's addressee since drafting (001 §28) and so its one 主送 (002 局规则
+    §36): the township does not type it again, and a list that contradicts it is refused, writing nothing."""
+    first, second = [to_base64("Document", await signed(sessions, county, township_request(title), at=utcnow()))
+                     for title in ("关于城关镇敬老院维修的请示", "关于城关镇幼儿园扩建的请示")]
+    async with sessions() as session, session.begin():
+        await own_series(session, county)
+    copy = to_department(county, "财政局", "COPY")
+    for distribution in ([to_department(county, "财政局")], [to_organ("市人民政府", "MAIN"), copy],
+                         [to_organ("县人民政府", "MAIN"), to_organ("县委", "MAIN")], [to_organ("县政府"), copy]):
+        refusal = await refused_issue(api, sessions, county, "TWN", first, distribution,
+                                      ("SUBMISSION_RULE", "distribution"))
+        assert "001 §28" in refusal["message"] and "主送" in refusal["message"]
+    filled = (await issue(api, county, "TWN", first, [copy]))["document"]
+    assert [(r["kind"], r["organ"], r["department"] and r["department"]["name"]) for r in filled["distribution"]] == [
+        ("MAIN", "县人民政府", None), ("COPY", None, "财政局")]
+    named = (await issue(api, county, "TWN", second, [to_organ(" 县政府 ", "MAIN")]))["document"]
+    assert [(r["kind"], r["organ"]) for r in named["distribution"]] == [("MAIN", "县政府")]
+    async with sessions() as session:
+        received = (await session.execute(select(Document.title).join(
+            IncomingRequest, IncomingRequest.document_id == Document.id).order_by(IncomingRequest.id))).scalars()
+        assert list(received) == ["关于城关镇敬老院维修的请示", "关于城关镇幼儿园扩建的请示"]
 
 
 async def test_a_request_addressed_to_a_leader_personally_enters_the_offices_flow_instead(api, sessions, county):
@@ -179,6 +214,12 @@ async def test_the_ab_partner_instructs_for_the_absent_vice_magistrate_and_it_is
     assert (await request_node(api, partner, secret))["document"]["title"] == "关于城关镇涉密工程选址的请示"
     leader = await api.login(county.account("VM2"), PASSWORD)
     assert (await request_node(api, leader, secret))["leader"]["code"] == "VM2"
+    assert await request_node(api, other, secret) is None
+    # The list and the node answer alike: one test of who sees a request.
+    for token, expected in ((partner, {request, secret}), (leader, {request, secret}), (other, {request})):
+        listed = await api.ok("{ incomingRequests { totalCount nodes { id } } }", token=token)
+        assert {n["id"] for n in listed["incomingRequests"]["nodes"]} == expected
+        assert listed["incomingRequests"]["totalCount"] == len(expected)
     instructed = (await succeed(api, partner, "instructIncomingRequest", requestId=request,
                                 opinion="同意，请城关镇按程序实施。"))["request"]
     assert instructed["instructedBy"]["code"] == "VM3"

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from strawberry.relay import from_base64, to_base64
 
-from db.models import AuditEvent, MeetingBody
+from db.models import Account, AuditEvent, MeetingBody
 from db.models_duties import Duty
 from db.models_proposals import Proposal
 from db.models_supervision import SupervisionItem
@@ -22,10 +22,10 @@ from domain.documents import Route
 from domain.duties import SubjectKind
 from domain.meetings import BodyKind
 from domain.proposals import ProposalKind
-from domain.roster import AbsenceReason, RuleSet, local_date
+from domain.roster import AbsenceReason, AccountRole, DepartmentKind, Role, RuleSet, local_date
 from domain.supervision import ItemState, SourceKind
 from services import calendar as calendar_service, meetings, proposals, roster, tenancy
-from tests.county import PASSWORD, SYSTEM, County, build_county
+from tests.county import PASSWORD, SYSTEM, TERM_START, County, build_county
 from tests.test_roster_admin import snapshot
 
 SESSION = "县十八届人大三次会议"
@@ -237,7 +237,8 @@ async def test_a_suggestion_goes_from_receipt_through_its_signed_reply_to_its_pu
 
     async with sessions() as session:
         actions = list((await session.execute(select(AuditEvent.action).where(
-            AuditEvent.entity == "proposal", AuditEvent.entity_id == _row(proposal["id"])))).scalars())
+            AuditEvent.entity == "proposal", AuditEvent.entity_id == _row(proposal["id"])).order_by(
+            AuditEvent.seq))).scalars())
     assert actions == ["proposal.register", "proposal.assign", "proposal.accept", "proposal.draft_reply",
                        "proposal.replied", "proposal.publish", "proposal.close"]
 
@@ -246,6 +247,67 @@ async def node(api, token: str, gid: str) -> dict:
     data = await api.ok(f"query($id: ID!) {{ node(id: $id) {{ ... on Proposal {{ {PROPOSAL} }} }} }}", {"id": gid},
                         token=token)
     return data["node"]
+
+
+async def housing_bureau(sessions, county: County) -> None:
+    """The housing bureau (住房和城乡建设局): its principal HOU, its deputy HOU2, and HOU3, who is to succeed HOU;
+    each with a sign-in."""
+    async with sessions() as session, session.begin():
+        unit = await roster.create_department(session, county_id=county.id, name="住房和城乡建设局",
+                                              kind=DepartmentKind.WORKING, actor=SYSTEM)
+        county.departments["住房和城乡建设局"] = unit.id
+        admin = await session.scalar(select(Account).where(Account.username == county.admin))
+        for code, name, rank, role in (("HOU", "孙局长", 14, Role.DEPARTMENT_PRINCIPAL),
+                                       ("HOU2", "钱副局长", 15, Role.DEPARTMENT_DEPUTY), ("HOU3", "李局长", 16, None)):
+            official = await roster.add_official(session, county_id=county.id, code=code, name=name, rank_order=rank,
+                                                 actor=SYSTEM)
+            county.officials[code] = official.id
+            if role is not None:
+                await roster.appoint(session, official_id=official.id, role=role, department_id=unit.id,
+                                     effective_from=TERM_START, actor=SYSTEM)
+            session.add(Account(username=county.account(code), password_hash=admin.password_hash,
+                                role=AccountRole.OFFICIAL, county_id=county.id, official_id=official.id))
+
+
+async def test_a_reply_signed_by_the_principal_appointed_after_acceptance_replies_and_reports_to_supervision(
+        api, sessions, county, tokens):
+    """The table routes the reply to whoever heads the unit when it is submitted; its signature is the unit's
+    result (000 §56(四)), whoever accepted the proposal before."""
+    await housing_bureau(sessions, county)
+    proposal = await registered(api, await tokens("DDIR1"), title="关于加快老旧小区加装电梯的建议")
+    await succeed(api, await tokens("DDIR1"), "assignProposal", proposalId=proposal["id"],
+                  leadDepartmentId=county.department("住房和城乡建设局"))
+    await succeed(api, await tokens("HOU"), "acceptProposal", proposalId=proposal["id"],
+                  handlerId=county.official("HOU2"))
+    handler = await tokens("HOU2")
+    await succeed(api, handler, "logProposalContact", proposalId=proposal["id"], contactedOn=today(),
+                  way="PHONE", person="张明", summary="电话沟通加装电梯补贴方案。")
+    # 孙局长 is succeeded by 李局长 today: the unit's principal is now one who never accepted the proposal.
+    async with sessions() as session, session.begin():
+        await roster.set_principal(session, department_id=county.departments["住房和城乡建设局"],
+                                   official_id=county.officials["HOU3"], effective_from=today(), actor=SYSTEM)
+    proposal = await succeed(api, handler, "replyToProposal", proposalId=proposal["id"], outcome="SOLVED",
+                             explanation="已出台老旧小区加装电梯补贴办法，每部补贴10万元。")
+    reply = proposal["replyDocument"]
+
+    signed = await api.ok(SIGN, {"input": {"documentId": reply["id"]}}, token=await tokens("HOU3"))
+    assert signed["signDocument"]["__typename"] != "MutationError", signed
+    proposal = await node(api, handler, proposal["id"])
+    assert proposal["state"] == "REPLIED" and proposal["history"][-1]["actor"] == {"code": "HOU3"}
+    item = await supervision_of(sessions, proposal["id"])
+    assert item.state == ItemState.RESULT_REPORTED
+    shown = (await api.ok("query($id: ID!) { node(id: $id) { ... on SupervisionItem { entries { kind text "
+                          "official { code } onBehalfOf { code } document { id title state } } } } }",
+                          {"id": to_base64("SupervisionItem", item.id)}, token=handler))["node"]
+    (result,) = shown["entries"]
+    assert (result["kind"], result["official"], result["onBehalfOf"]) == ("RESULT", {"code": "HOU3"}, None)
+    assert result["document"] == {"id": reply["id"], "title": reply["title"], "state": "SIGNED"}
+    async with sessions() as session:
+        report_duty = await session.scalar(select(Duty).where(Duty.subject_kind == SubjectKind.SUPERVISION_ITEM,
+                                                              Duty.subject_id == item.id, Duty.task == "report"))
+    # 孙局长's duty to report is done: by his successor's signature, not as his cover.
+    assert (report_duty.official_id, report_duty.settled_by_id, report_duty.settled_route) == (
+        county.officials["HOU"], county.officials["HOU3"], None)
 
 
 # ---------------------------------------------------------------- who may act

@@ -1,6 +1,7 @@
 """Overdue supervision items: the sweeper reminds the responsible person and the lead unit's principal, then
 escalates to the vice magistrate in charge of the lead unit (000 §36, §48), each once per deadline, audited, on the
-county's working-day calendar, and never on a guessed year; both engines.
+county's working-day calendar, and never on a guessed year — with the rule set's documented numbers out of the box,
+or the county's own; both engines.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from domain.supervision import SourceKind
 from services import calendar as calendars
 from services import deadlines, events, supervision, tenancy
 from tests.county import PASSWORD, SYSTEM, County, build_county
-from tests.supervision import enter_numbers, item, succeed
+from tests.supervision import enter_numbers, item, known_years, succeed
 
 # Monday 3 March 2025: the last day for the result. Reminded as it passes (remind 0), escalated three working
 # days later: at the end of Thursday 6 March.
@@ -99,9 +100,18 @@ async def test_an_overdue_item_is_reminded_then_escalated_to_the_vm_in_charge_ea
     assert "000 §36" in audited[1][1]
 
 
-async def test_a_reported_item_is_not_chased_and_a_county_without_numbers_is_not_guessed_for(api, sessions, county,
-                                                                                            admin):
-    silent = await owed_item(sessions, county, DUE)  # the shipped class: remind as it passes, no escalation number
+async def test_a_fresh_countys_item_is_reminded_and_escalated_on_the_rule_sets_documented_numbers(sessions, county):
+    await owed_item(sessions, county, DUE)  # yanjin's general class: reminded 3 working days before, escalated 5 after
+    assert await sweep(sessions, local(dt.date(2025, 2, 26), 20)) == (0, 0)
+    assert await sweep(sessions, local(dt.date(2025, 2, 27), 9)) == (1, 0)  # Wed 26 Feb, three working days before
+    assert await sweep(sessions, local(dt.date(2025, 3, 10), 20)) == (0, 0)
+    assert await sweep(sessions, local(dt.date(2025, 3, 11), 9)) == (0, 1)  # Mon 10 Mar, five working days after
+
+
+async def test_a_reported_item_is_not_chased_and_a_number_the_county_left_unset_is_not_guessed(api, sessions, county,
+                                                                                             admin):
+    await enter_numbers(api, admin, remind_before=0, escalate_after=None)
+    silent = await owed_item(sessions, county, DUE)  # reminded as it passes; the county set no escalation
     await enter_numbers(api, admin, remind_before=0, escalate_after=3)
     reported = await owed_item(sessions, county, DUE)
     async with sessions() as session, session.begin():
@@ -125,17 +135,6 @@ async def test_an_escalation_counted_into_a_year_nobody_entered_waits_for_the_ye
     assert await sweep(sessions, local(dt.date(2040, 3, 20), 9)) == (0, 1)
     shown = await item(api, admin, to_base64("SupervisionItem", item_id))
     assert [lapse["kind"] for lapse in shown["lapses"]] == ["REMINDER", "ESCALATION"]
-
-
-async def known_years(sessions, county: County, *years: int) -> None:
-    """Enter the years the package does not know (a plain year: New Year's first weekday off)."""
-    async with sessions() as session, session.begin():
-        calendar = await calendars.calendar_for(session, county_id=county.id)
-        for year in years:
-            if not calendar.knows(year):
-                new_year = next(day for day in (dt.date(year, 1, d) for d in range(1, 8)) if day.weekday() < 5)
-                await calendars.enter_year(session, county_id=county.id, year=year, holidays=[(new_year, "元旦")],
-                                           workdays=[], source="国务院办公厅通知（测试）", actor=SYSTEM)
 
 
 async def test_the_working_days_of_the_countys_class_run_on_its_calendar(api, sessions, county, admin):

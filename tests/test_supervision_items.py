@@ -18,9 +18,11 @@ from domain.documents import Route
 from domain.roster import AbsenceReason, RuleSet, local_date
 from domain.supervision import ItemState, SourceKind, Step, number, refusal, target
 from policies.supervision import read_rules
+from domain import calendar as calendar_module
 from services import roster, supervision, tenancy
+from services.calendar import calendar_for
 from tests.county import PASSWORD, SYSTEM, County, build_county
-from tests.supervision import enter_numbers, item, refused, succeed
+from tests.supervision import RULES, enter_numbers, item, known_years, refused, succeed
 
 TODAY = local_date(utcnow())
 YEAR = TODAY.year
@@ -80,14 +82,17 @@ def test_the_state_machine_moves_only_as_the_office_and_the_unit_act():
     assert number("督", 2026, 37) == "督〔2026〕37号"
 
 
-def test_every_rule_set_ships_a_prefix_and_one_default_class_whose_numbers_the_county_enters():
+def test_every_rule_set_ships_a_prefix_and_a_default_class_with_documented_numbers():
     for rule_set in RuleSet:
         rules = read_rules(rule_set)
         (default,) = [c for c in rules.classes if c.default]
         assert rules.prefix == "督" and rules.prefix_article and default.article
-        # No seed sets the days (001 §37 names "13710" without its numbers): nothing is guessed.
-        assert default.working_days is None and default.escalate_after_days is None
-    assert "001 §37" in read_rules(RuleSet.YANJIN_2023).classes[0].article
+        # No seed sets the numbers (000 §48 按照规定时限; 001 §37 names "13710" without defining it): the shipped
+        # ones are the county's choice, so that items are delivered, reminded and escalated out of the box.
+        assert (default.working_days, default.remind_before_days, default.escalate_after_days) == (15, 3, 5)
+    yanjin = read_rules(RuleSet.YANJIN_2023)
+    assert [(c.code, c.working_days, c.article) for c in yanjin.classes] == [("general", 15, "001 §37"),
+                                                                             ("urgent", 5, "001 §37")]
 
 
 # ---------------------------------------------------------------- scenarios
@@ -95,10 +100,12 @@ def test_every_rule_set_ships_a_prefix_and_one_default_class_whose_numbers_the_c
 
 async def test_the_office_numbers_delivers_and_closes_an_item_on_its_verified_result(api, sessions, county, admin,
                                                                                     office):
-    first = await open_for_finance(api, office, county)
-    # The county has entered no working days yet: numbered, but waiting for the office to give a deadline.
+    # The county keeps a class of its own without working days: its items wait for the office to give a deadline.
+    await succeed(api, admin, "putSupervisionDeadlineClass", code="special", name="专项督办事项",
+                  remindBeforeDays=0, escalateAfterDays=3, default=False, article="县政府督查工作规定（本县）")
+    first = await open_for_finance(api, office, county, deadline={"deadlineClass": "special"})
     assert (first["number"], first["state"], first["dueOn"]) == (f"督〔{YEAR}〕1号", "REGISTERED", None)
-    assert "001 §37" in first["waitingReason"] and first["sourceKind"] == "MANUAL" and first["sourceId"] is None
+    assert "本县" in first["waitingReason"] and first["sourceKind"] == "MANUAL" and first["sourceId"] is None
     assert await open_duties(sessions, first["id"]) == {("assign", county.officials[c]) for c in
                                                         ("DIR", "DDIR1", "DDIR2")}
     await refused(api, sessions, office, "assignSupervisionItem", expect=("INVALID", "workingDays"),
@@ -159,10 +166,31 @@ async def test_the_office_numbers_delivers_and_closes_an_item_on_its_verified_re
     assert actions == ["supervision_item.open", "supervision_item.assigned", "supervision_item.accepted",
                        "supervision_item.in_progress", "supervision_item.result_reported",
                        "supervision_item.reopened", "supervision_item.result_reported", "supervision_item.closed"]
-    # The next item of the year takes the next number; with the county's numbers entered it is delivered at once.
-    await enter_numbers(api, admin, working_days=None, remind_before=0, escalate_after=3)
-    second = await open_for_finance(api, office, county, deadline={"dueOn": LATER})
-    assert (second["number"], second["state"], second["escalateAfterDays"]) == (f"督〔{YEAR}〕2号", "ASSIGNED", 3)
+    # The next item of the year takes the next number; the default class's documented numbers deliver it at once,
+    # due 15 working days on, on the county's calendar.
+    await known_years(sessions, county, YEAR, YEAR + 1)
+    second = await open_for_finance(api, office, county)
+    async with sessions() as session:
+        calendar = await calendar_for(session, county_id=county.id)
+    last_day = local_date(calendar.due_after(utcnow(), 15)) - dt.timedelta(days=1)
+    assert (second["number"], second["state"], second["deadlineClass"], second["dueOn"]) == (
+        f"督〔{YEAR}〕2号", "ASSIGNED", "general", last_day.isoformat())
+    assert (second["workingDays"], second["remindBeforeDays"], second["escalateAfterDays"]) == (15, 3, 5)
+
+
+async def test_an_item_whose_deadline_falls_in_a_year_nobody_entered_waits_for_the_office(api, sessions, county,
+                                                                                         office, monkeypatch):
+    """As in a January the installed calendar package predates: the deadline is never counted on a guess."""
+    monkeypatch.setattr(calendar_module, "PACKAGE_YEARS", range(0))
+    waiting = await open_for_finance(api, office, county)
+    assert (waiting["state"], waiting["dueOn"], waiting["workingDays"]) == ("REGISTERED", None, 15)
+    assert waiting["waitingReason"].startswith(f"No holiday data for {YEAR}")
+    await refused(api, sessions, office, "assignSupervisionItem", expect=("CALENDAR_UNKNOWN", "dueOn"),
+                  supervisionItemId=waiting["id"])
+    delivered = await succeed(api, office, "assignSupervisionItem", supervisionItemId=waiting["id"],
+                              deadline={"dueOn": LATER})
+    assert (delivered["state"], delivered["dueOn"], delivered["waitingReason"]) == ("ASSIGNED", LATER.isoformat(),
+                                                                                    None)
 
 
 async def test_a_deputy_covering_the_absent_principal_accepts_and_the_route_is_recorded(api, sessions, county,
@@ -197,7 +225,7 @@ async def test_only_the_office_opens_and_delivers_and_another_countys_item_answe
                   deadline={"dueOn": TODAY - dt.timedelta(days=1)})
     await refused(api, sessions, office, "openSupervisionItem", expect=("NOT_FOUND", "deadlineClass"),
                   instruction="修路", instructedOn=TODAY, leadDepartmentId=county.department("财政局"),
-                  deadline={"deadlineClass": "urgent"})
+                  deadline={"deadlineClass": "slow"})
     other = await build_county(sessions, code="lulong", rule_set=RuleSet.LULONG_2018)
     await refused(api, sessions, office, "openSupervisionItem", expect=("NOT_FOUND", "leadDepartmentId"),
                   instruction="修路", instructedOn=TODAY, leadDepartmentId=other.department("财政局"))
@@ -232,8 +260,11 @@ async def test_two_items_opened_at_once_get_consecutive_numbers_and_a_rolled_bac
 
 async def test_the_county_administrator_enters_its_numbers_and_prefix_audited_and_officials_may_not(
         api, sessions, county, admin, office):
+    shipped = (await api.ok(f"{{ supervisionRules {{ {RULES} }} }}", token=office))["supervisionRules"]
+    assert [(c["code"], c["workingDays"], c["remindBeforeDays"], c["escalateAfterDays"], c["default"])
+            for c in shipped["deadlineClasses"]] == [("general", 15, 3, 5, True), ("urgent", 5, 1, 2, False)]
     rules = await enter_numbers(api, admin, working_days=7, remind_before=2, escalate_after=3)
-    (general,) = rules["deadlineClasses"]
+    general = rules["deadlineClasses"][0]
     assert (general["workingDays"], general["remindBeforeDays"], general["escalateAfterDays"]) == (7, 2, 3)
     urgent = await succeed(api, admin, "putSupervisionDeadlineClass", code="urgent", name="紧急督办事项",
                            workingDays=3, remindBeforeDays=1, default=True, article="县政府督查工作规定（本县）")
@@ -277,4 +308,4 @@ async def test_a_county_made_before_supervision_gets_its_rule_sets_data_from_the
     finally:
         await engine.dispose()
     assert series == [("督", "003 §53")]
-    assert classes == [("general", None, 0, True, "003 §38 §46 §53")]
+    assert classes == [("general", 15, 3, True, "003 §38 §46 §53")]

@@ -8,16 +8,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 from strawberry.relay import to_base64
 
-from db.models import utcnow
+from db.models import Document, utcnow
 from domain.documents import Classification
 from domain.errors import DomainError, ErrorCode
 from domain.roster import local_date
 from domain.supervision import ItemState, SourceKind
 from services import circulation, supervision, tenancy
-from tests.county import PASSWORD, SYSTEM, County, build_county
-from tests.supervision import ITEM, item, refused, succeed
+from tests.county import PASSWORD, SYSTEM, County, build_county, submit_notices
+from tests.supervision import ITEM, item, known_years, refused, succeed
 from tests.test_meetings_decisions import concluded
 from tests.test_meetings_decisions import succeed as adopt
 
@@ -102,6 +103,7 @@ async def test_a_decision_with_a_responsible_unit_opens_an_item_at_once_and_one_
 
 async def test_the_request_and_proposal_systems_open_items_and_report_results_through_the_service(
         api, sessions, county, office):
+    await known_years(sessions, county, TODAY.year, TODAY.year + 1)
     async with sessions() as session, session.begin():
         await tenancy.lock_county(session, county.id)
         request_item = await supervision.open_item(
@@ -115,8 +117,8 @@ async def test_the_request_and_proposal_systems_open_items_and_report_results_th
             lead_department_id=county.departments["交通运输局"], co_department_ids=[county.departments["教育局"]],
             opened_by_id=None, actor=SYSTEM)
     assert request_item.state == ItemState.ASSIGNED
-    # 交通运输局 has no principal in the test county and the county entered no days: the office delivers it.
-    assert proposal_item.state == ItemState.REGISTERED and proposal_item.waiting_reason
+    # Named no deadline: the county's default class gives it one, 15 working days on.
+    assert (proposal_item.state, proposal_item.working_days) == (ItemState.ASSIGNED, 15)
     async with sessions() as session, session.begin():
         with pytest.raises(DomainError) as refusal:
             await supervision.report_result(session, item_id=request_item.id, official_id=county.officials["EDU"],
@@ -124,6 +126,19 @@ async def test_the_request_and_proposal_systems_open_items_and_report_results_th
         assert refusal.value.code == ErrorCode.WRONG_STATE  # accepted first
     async with sessions() as session, session.begin():
         await supervision.accept(session, item_id=request_item.id, official_id=county.officials["EDU"], actor=SYSTEM)
+    # A result carried by a document needs the document signed, and the county's own.
+    await submit_notices(sessions, county, 1)
+    lulong = await build_county(sessions, code="lulong")
+    await submit_notices(sessions, lulong, 1)
+    async with sessions() as session:
+        unsigned, theirs = (await session.execute(select(Document.id).order_by(Document.id))).scalars().all()
+    for document_id, code in ((unsigned, ErrorCode.WRONG_STATE), (theirs, ErrorCode.NOT_FOUND)):
+        async with sessions() as session, session.begin():
+            with pytest.raises(DomainError) as refusal:
+                await supervision.report_result(session, item_id=request_item.id, actor=SYSTEM, text="已办结。",
+                                                official_id=county.officials["EDU"], through_document_id=document_id)
+            assert (refusal.value.code, refusal.value.field) == (code, "documentId")
+    async with sessions() as session, session.begin():
         done = await supervision.report_result(session, item_id=request_item.id, official_id=county.officials["EDU"],
                                                text="已办结。", actor=SYSTEM)
         assert done.state == ItemState.RESULT_REPORTED

@@ -1,8 +1,9 @@
 """Supervision (督查): numbered items, their reports, reminders and escalations, and each county's numbering
 prefix and deadline classes
 
-Counties made before this revision get their rule set's supervision data here (policies/supervision), as new
-counties get it when created.
+Counties made before this revision get their rule set's supervision data here, as this revision ships it in
+policies/supervision/<rule set>.csv (new counties get the file's copy when created): the prefix 督 and the
+default deadline classes — documented defaults, the county's choice, which its administrator edits.
 
 Revision ID: 0014
 Revises: 0013
@@ -13,8 +14,6 @@ from alembic import op
 import sqlalchemy as sa
 
 import db.models
-from domain.roster import RuleSet
-from policies.supervision import read_rules, stored_class
 
 
 revision = '0014'
@@ -26,6 +25,18 @@ _ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 _ROUTES = ('direct', 'ab_partner', 'presiding', 'entrusted', 'named', 'deputy', 'escalated')
 _SOURCES = ('manual', 'circulation_instruction', 'incoming_request', 'meeting_decision', 'proposal')
 _STATES = ('registered', 'assigned', 'accepted', 'in_progress', 'result_reported', 'closed', 'reopened')
+
+# The data as this revision ships it (policies/supervision/<rule set>.csv), by rule set: the prefix and its
+# article; each class's code, name, working days, remind-before and escalate-after days, default, article.
+_SERIES = {'generic-2022': ('督', '000 §48'), 'yanjin-2023': ('督', '001 §37'), 'lulong-2018': ('督', '003 §53')}
+_CLASSES = {
+    'generic-2022': (('general', '一般督办事项', 15, 3, 5, True, '000 §36 §48'),),
+    'yanjin-2023': (('general', '一般督办事项', 15, 3, 5, True, '001 §37'),
+                    ('urgent', '紧急督办事项（马上办理）', 5, 1, 2, False, '001 §37')),
+    'lulong-2018': (('general', '一般督办事项', 15, 3, 5, True, '003 §38 §46 §53'),),
+}
+_CLASS_COLUMNS = ('code', 'name', 'working_days', 'remind_before_days', 'escalate_after_days', 'is_default',
+                  'article')
 
 
 def _enum(name: str, *values: str) -> sa.Enum:
@@ -117,11 +128,13 @@ def upgrade() -> None:
         sa.Column('official_id', _ID, nullable=True),
         sa.Column('on_behalf_of_id', _ID, nullable=True),
         sa.Column('route', _enum('supervision_entry_route', *_ROUTES), nullable=True),
+        sa.Column('document_id', _ID, nullable=True),
         sa.Column('at', db.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(['county_id'], ['counties.id']),
         sa.ForeignKeyConstraint(['item_id'], ['supervision_items.id']),
         sa.ForeignKeyConstraint(['official_id'], ['officials.id']),
         sa.ForeignKeyConstraint(['on_behalf_of_id'], ['officials.id']),
+        sa.ForeignKeyConstraint(['document_id'], ['documents.id']),
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_supervision_entries_item_id', 'supervision_entries', ['item_id'])
@@ -143,12 +156,11 @@ def upgrade() -> None:
     op.create_index('ix_supervision_lapses_item_id', 'supervision_lapses', ['item_id'])
 
     counties = op.get_bind().execute(sa.text("SELECT id, rule_set FROM counties")).all()
-    rules = {county_id: read_rules(RuleSet(rule_set)) for county_id, rule_set in counties}
-    if rules:
-        op.bulk_insert(series, [{'county_id': county_id, 'prefix': r.prefix, 'article': r.prefix_article}
-                                for county_id, r in rules.items()])
-        op.bulk_insert(classes, [{'county_id': county_id, **stored_class(spec)}
-                                 for county_id, r in rules.items() for spec in r.classes])
+    if counties:
+        op.bulk_insert(series, [{'county_id': county_id, 'prefix': _SERIES[rule_set][0],
+                                 'article': _SERIES[rule_set][1]} for county_id, rule_set in counties])
+        op.bulk_insert(classes, [{'county_id': county_id, **dict(zip(_CLASS_COLUMNS, row, strict=True))}
+                                 for county_id, rule_set in counties for row in _CLASSES[rule_set]])
 
 
 def downgrade() -> None:
