@@ -110,5 +110,5 @@ async def describe_incoming_requests(session: AsyncSession, *, county_id: int) -
     lines = []
     for request, title, township in rows:
         leader = f", with {names[request.leader_id]} ({request.routing_rule})" if request.leader_id else ""
-        lines.append(f"{request.number or '(not signed in)'} {township}: {title} — {request.state.value}{leader}")
+        lines.append(f"{request.number or '(not yet registered)'} {township}: {title} — {request.state.value}{leader}")
     return lines

@@ -16,13 +16,12 @@ from domain.duties import SubjectKind
 from domain.errors import TopLevelCode
 from resolvers.context import Context, public_error
 from resolvers.pagination import After, Before, Last, PageSize, paginate
-from resolvers.subscriptions import SocketContext, still_signed_in
+from resolvers.subscriptions import SocketContext, receiving_route, still_signed_in
 from schema.duties import Duty, DutyEvent, DutyScope, SubjectKindEnum, covered_by
 from schema.types import Connection
 from services import duties as service
 from services.events import DutyEventKind
 from services.events import InboxEvent as Event
-from services.inbox import covered_now
 
 NOT_AN_OFFICIAL = "This account is not an official's; no duties wait for it."
 
@@ -92,15 +91,10 @@ class DutySubscription:
 async def _for_subscriber(ctx: SocketContext, event: Event, me: int) -> DutyEvent | None:
     """The event as this subscriber sees it, or None when it is not theirs, nor (now) of anyone they cover for."""
     session = await ctx.session()
-    if event.official_id == me:
-        route, on_behalf_of = Route.DIRECT, None
-    else:
-        # Cover as it stands when the event arrives, read afresh: it changes while the socket listens.
-        covered = await covered_now(session, county_id=event.county_id, official_id=me, at=models.utcnow(),
-                                    rosters=ctx.rosters, roster_version=None)
-        if event.official_id not in covered:
-            return None
-        route, on_behalf_of = covered[event.official_id], event.official_id
+    standing = await receiving_route(ctx, session, event, me)
+    if standing is None:
+        return None
+    route, on_behalf_of = standing
     await still_signed_in(ctx, session)
     duty = None
     if event.duty_id is not None:

@@ -158,19 +158,28 @@ async def still_signed_in(ctx: SocketContext, session) -> None:
                            "Your sign-in was revoked or its account disabled; reconnect with a new token.")
 
 
+async def receiving_route(ctx: SocketContext, session, event: Event, me: int) -> tuple[Route, int | None] | None:
+    """How ``me`` receives an event raised for ``event.official_id``: (DIRECT, None) when it is theirs, (the cover
+    route, whose it is) when they cover for that official as the event arrives — read afresh, since cover changes
+    while the socket listens — else None."""
+    if event.official_id == me:
+        return Route.DIRECT, None
+    covered = await covered_now(session, county_id=event.county_id, official_id=me, at=models.utcnow(),
+                                rosters=ctx.rosters, roster_version=None)
+    if event.official_id not in covered:
+        return None
+    return covered[event.official_id], event.official_id
+
+
 async def _for_subscriber(ctx: SocketContext, event: Event, me: int) -> InboxEvent | None:
     """The event as this subscriber sees it, or None when it is not theirs (now) or not for their eyes."""
     if event.document_id is None:  # a meeting's or a duty's event: meetingEvents and dutyEvents deliver those
         return None
     session = await ctx.session()
-    if event.official_id == me:
-        route, on_behalf_of = Route.DIRECT, None
-    else:
-        covered = await covered_now(session, county_id=event.county_id, official_id=me, at=models.utcnow(),
-                                    rosters=ctx.rosters, roster_version=None)
-        if event.official_id not in covered:
-            return None
-        route, on_behalf_of = covered[event.official_id], event.official_id
+    standing = await receiving_route(ctx, session, event, me)
+    if standing is None:
+        return None
+    route, on_behalf_of = standing
     await still_signed_in(ctx, session)
     document = await session.get(models.Document, event.document_id)
     if document is None:

@@ -16,7 +16,7 @@ from policies.issuing import SeriesSpec
 from services import documents, issuing
 from services.signing_rules import SigningTables
 from tests.county import SYSTEM, County
-from tests.test_roster_admin import snapshot
+from tests.test_roster_admin import refused_writing_nothing
 
 CST = dt.timezone(dt.timedelta(hours=8))
 TOWNSHIP = "城关镇"
@@ -59,12 +59,7 @@ async def succeed(api, token: str, mutation: str, /, **input) -> dict:
 
 async def refused(api, sessions, token: str, mutation: str, /, *, expect: tuple[str, str | None], **input) -> dict:
     """A mutation that must be refused with ``expect`` (code, field) and write nothing anywhere."""
-    before = await snapshot(sessions)
-    result = await mutate(api, token, mutation, **input)
-    assert result["__typename"] == "MutationError", result
-    assert (result["code"], result["field"]) == expect, result
-    assert await snapshot(sessions) == before, "a refused change wrote something"
-    return result
+    return await refused_writing_nothing(sessions, lambda: mutate(api, token, mutation, **input), expect)
 
 
 async def request_node(api, token: str, request_id: str) -> dict | None:

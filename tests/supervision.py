@@ -7,7 +7,7 @@ import datetime as dt
 
 from services import calendar as calendars
 from tests.county import SYSTEM, County
-from tests.test_roster_admin import snapshot
+from tests.test_roster_admin import refused_writing_nothing
 
 ITEM = ("id number sourceKind sourceId instruction instructedOn state deadlineClass workingDays dueOn "
         "remindBeforeDays escalateAfterDays waitingReason overdue acceptedRoute closedLate "
@@ -55,12 +55,7 @@ async def succeed(api, token: str, mutation: str, /, **input) -> dict:
 
 async def refused(api, sessions, token: str, mutation: str, /, *, expect: tuple[str, str | None], **input) -> dict:
     """A mutation that must be refused with ``expect`` (code, field) and write nothing anywhere."""
-    before = await snapshot(sessions)
-    result = await mutate(api, token, mutation, **input)
-    assert result["__typename"] == "MutationError", result
-    assert (result["code"], result["field"]) == expect, result
-    assert await snapshot(sessions) == before, "a refused change wrote something"
-    return result
+    return await refused_writing_nothing(sessions, lambda: mutate(api, token, mutation, **input), expect)
 
 
 async def item(api, token: str, item_id: str) -> dict:

@@ -26,7 +26,7 @@ from tests.county import PASSWORD, SYSTEM, build_county
 from tests.issuing import EXPLAIN_ISSUE, issue, signed, to_department, to_organ
 from tests.meetings import CST
 from tests.test_meetings_minutes import SIGN, _closed_standing_meeting, _up_to_signature
-from tests.test_roster_admin import snapshot
+from tests.test_roster_admin import refused_writing_nothing, snapshot
 
 YEAR = dt.datetime.now(CST).year
 TODAY = dt.datetime.now(CST).date()
@@ -39,11 +39,7 @@ DOCUMENTS = """query($f: DocumentFilter) { documents(filter: $f, first: 20) { ed
 async def refused_issue(api, sessions, county, who: str, document: str, distribution: list[dict],
                         expect: tuple[str, str], **extra) -> dict:
     """issueDocument refused with ``expect`` (code, field), writing nothing anywhere."""
-    before = await snapshot(sessions)
-    result = await issue(api, county, who, document, distribution, **extra)
-    assert (result["__typename"], result.get("code"), result.get("field")) == ("MutationError", *expect), result
-    assert await snapshot(sessions) == before, "a refused issue wrote something"
-    return result
+    return await refused_writing_nothing(sessions, lambda: issue(api, county, who, document, distribution, **extra), expect)
 
 
 async def series_mutation(api, token: str, name: str, input_type: str, **input) -> dict:

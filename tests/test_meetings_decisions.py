@@ -18,7 +18,7 @@ from domain.roster import RuleSet
 from services import meetings, meetings_decisions
 from tests.county import PASSWORD, SYSTEM, County, build_county
 from tests.meetings import CST, PARTY_GROUP
-from tests.test_roster_admin import snapshot
+from tests.test_roster_admin import refused_writing_nothing
 
 # A Thursday before the 2026 Mid-autumn / National Day holidays (Sep 25–27, Oct 1–7; Saturday Oct 10 a
 # swapped workday), per chinesecalendar.
@@ -51,12 +51,7 @@ async def succeed(api, token: str, mutation: str, /, **input) -> dict:
 
 
 async def refused(api, sessions, token: str, mutation: str, /, *, expect: tuple[str, str | None], **input) -> dict:
-    before = await snapshot(sessions)
-    result = await mutate(api, token, mutation, **input)
-    assert result["__typename"] == "MutationError", result
-    assert (result["code"], result["field"]) == expect, result
-    assert await snapshot(sessions) == before, "a refused change wrote something"
-    return result
+    return await refused_writing_nothing(sessions, lambda: mutate(api, token, mutation, **input), expect)
 
 
 # ---------------------------------------------------------------- meetings, built through the services

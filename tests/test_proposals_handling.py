@@ -26,7 +26,7 @@ from domain.roster import AbsenceReason, AccountRole, DepartmentKind, Role, Rule
 from domain.supervision import ItemState, SourceKind
 from services import calendar as calendar_service, meetings, proposals, roster, tenancy
 from tests.county import PASSWORD, SYSTEM, TERM_START, County, build_county
-from tests.test_roster_admin import snapshot
+from tests.test_roster_admin import refused_writing_nothing
 
 SESSION = "县十八届人大三次会议"
 PROPOSAL = ("id kind session number designation proposers title content category state receivedOn assignedAt "
@@ -63,12 +63,7 @@ async def succeed(api, token: str, mutation: str, /, **input) -> dict:
 
 async def refused(api, sessions, token: str, mutation: str, /, *, expect: tuple[str, str | None], **input) -> dict:
     """A refusal with ``expect`` (code, field) that writes nothing anywhere."""
-    before = await snapshot(sessions)
-    result = await mutate(api, token, mutation, **input)
-    assert result["__typename"] == "MutationError", result
-    assert (result["code"], result["field"]) == expect, result
-    assert await snapshot(sessions) == before, "a refused change wrote something"
-    return result
+    return await refused_writing_nothing(sessions, lambda: mutate(api, token, mutation, **input), expect)
 
 
 async def enter_years(sessions, county: County, *years: int) -> None:

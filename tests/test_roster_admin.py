@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Awaitable, Callable
 
 import pytest
 from sqlalchemy import select
@@ -85,12 +86,18 @@ async def snapshot(sessions) -> dict[str, list[tuple]]:
 
 async def refused(api, sessions, token, mutation: str, /, *, expect: tuple[str, str | None], **input) -> dict:
     """Run a mutation that must be refused with ``expect`` (code, field) and write nothing."""
+    return await refused_writing_nothing(sessions, lambda: mutate(api, token, mutation, **input), expect)
+
+
+async def refused_writing_nothing(sessions, attempt: Callable[[], Awaitable[dict]],
+                                  expect: tuple[str, str | None]) -> dict:
+    """``attempt`` (a mutation's result) must be a MutationError with ``expect`` (code, field), and every table
+    must hold the same rows after it as before."""
     before = await snapshot(sessions)
-    result = await mutate(api, token, mutation, **input)
+    result = await attempt()
     assert result["__typename"] == "MutationError", result
     assert (result["code"], result["field"]) == expect, result
-    after = await snapshot(sessions)
-    assert after == before, "a refused change wrote something"
+    assert await snapshot(sessions) == before, "a refused change wrote something"
     return result
 
 
