@@ -845,4 +845,6 @@ class EmergencyDecision(Base):
 
 
 # Each later system keeps its tables in its own module; imported here so Base.metadata holds them all.
-from db import models_duties, models_issuing, models_supervision, models_incoming, models_proposals  # noqa: E402,F401
+from db import (  # noqa: E402,F401
+    models_disclosure, models_duties, models_incoming, models_issuing, models_powers, models_proposals, models_supervision,
+)

@@ -18,6 +18,7 @@ class SubjectKind(str, enum.Enum):
     SUPERVISION_ITEM = "supervision_item"
     PROPOSAL = "proposal"
     DOCUMENT_PLAN = "document_plan"
+    DISCLOSURE = "disclosure"
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,8 @@ class ErrorCode(str, enum.Enum):
     NO_SERIES = "no_series"
     # Incoming requests
     UNCLEAR_OPINION = "unclear_opinion"
+    # Disclosure
+    EXEMPTION_APPROVER = "exemption_approver"
     # Ids and accounts
     WRONG_ID_TYPE = "wrong_id_type"
     WEAK_PASSWORD = "weak_password"

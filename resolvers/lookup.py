@@ -13,7 +13,9 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
-from db import models, models_incoming, models_issuing, models_proposals, models_supervision
+from db import (
+    models, models_disclosure, models_incoming, models_issuing, models_powers, models_proposals, models_supervision,
+)
 from domain.errors import DomainError, ErrorCode
 from resolvers.context import Context, decode_id
 from services import circulation, documents, incoming_requests
@@ -46,6 +48,8 @@ _NOUN = {
     models_issuing.DocumentPlanEntry: "document plan entry",
     models_supervision.SupervisionItem: "supervision item",
     models_proposals.Proposal: "proposal",
+    models_powers.Power: "power",
+    models_disclosure.Disclosure: "disclosure record",
 }
 
 

@@ -16,6 +16,7 @@ from domain.errors import DomainError, TopLevelCode
 from resolvers.context import decode_id, public_error
 from resolvers.pagination import After, Before, Last, PageSize, paginate
 from resolvers.governance import SigningRuleRow
+from schema.disclosure import Disclosure
 from schema.documents import ChainStep, Circulation, Document, StepAssignment
 from schema.duties import Duty
 from schema.incoming_requests import IncomingRequest
@@ -48,7 +49,7 @@ from services import cover as cover_service
 _NODE_TYPES = {t.__strawberry_definition__.name: t for t in (
     County, Department, Official, Position, AbPair, Absence, Entrustment, Account, Document, ChainStep,
     StepAssignment, Circulation, SigningRuleRow, ApiToken, MeetingBody, Meeting, AgendaItem, MeetingDecision, Duty,
-    Proposal, SupervisionItem, IncomingRequest)}
+    Proposal, SupervisionItem, IncomingRequest, Disclosure)}
 MAX_NODES = 100
 
 

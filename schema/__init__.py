@@ -187,6 +187,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     from resolvers.duties import DutyQueries, DutySubscription
     from resolvers.governance import GovernanceMutations, GovernanceQueries
     from resolvers.incoming_requests import IncomingRequestMutations, IncomingRequestQueries
+    from resolvers.disclosure import DisclosureMutations, DisclosureQueries
     from resolvers.issuing import IssuingMutations, IssuingQueries
     from resolvers.labels import LabelQueries
     from resolvers.meetings import MeetingMutations, MeetingQueries
@@ -195,6 +196,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     from resolvers.meetings_inbox import MeetingInboxQueries
     from resolvers.meetings_records import MeetingRecordMutations, MeetingRecordQueries
     from resolvers.mutations import Mutation
+    from resolvers.powers import PowerMutations, PowerQueries
     from resolvers.proposals import ProposalMutations, ProposalQueries
     from resolvers.queries import Query
     from resolvers.supervision import SupervisionMutations, SupervisionQueries
@@ -228,13 +230,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
                     (Query, DocumentQueries, CirculationQueries, GovernanceQueries, CalendarQueries, AccountQueries,
                      LabelQueries, MeetingQueries, MeetingInboxQueries, MeetingDecisionQueries, AgendaQueries,
                      MeetingRecordQueries, DutyQueries, SupervisionQueries, ProposalQueries, IssuingQueries,
-                     DocumentPlanQueries, IncomingRequestQueries)),
+                     DocumentPlanQueries, IncomingRequestQueries, PowerQueries, DisclosureQueries)),
         mutation=_root("Mutation", "Changes. Each runs in one audited transaction and returns its payload, or a "
                                    "MutationError when it changed nothing; only login is open to anonymous callers.",
                        (Mutation, DocumentMutations, CirculationMutations, GovernanceMutations, CalendarMutations,
                         AccountMutations, MeetingMutations, MeetingDecisionMutations, AgendaMutations,
                         MeetingRecordMutations, SupervisionMutations, ProposalMutations, IssuingMutations,
-                        DocumentPlanMutations, IncomingRequestMutations)),
+                        DocumentPlanMutations, IncomingRequestMutations, PowerMutations, DisclosureMutations)),
         subscription=_root("Subscription", "Live updates over a WebSocket (graphql-transport-ws); sign in with "
                                            "{\"authorization\": \"Bearer <token>\"} in the connection_init payload.",
                            (Subscription, DutySubscription)),

@@ -43,6 +43,7 @@ SUBJECT_TYPES: dict[SubjectKind, str] = {
     SubjectKind.SUPERVISION_ITEM: "SupervisionItem",
     SubjectKind.PROPOSAL: "Proposal",
     SubjectKind.DOCUMENT_PLAN: "DocumentPlan",
+    SubjectKind.DISCLOSURE: "Disclosure",
 }
 
 

@@ -252,6 +252,8 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
                            "its administrator adds one."),
         "UNCLEAR_OPINION": Label("意见不明确", "The leader's instruction on a request only acknowledges it or puts it off; "
                                  "it needs a clear opinion (000 §48; 003 §57)."),
+        "EXEMPTION_APPROVER": Label("豁免审批人不符", "An exemption from disclosure is approved by the office director "
+                                    "or the magistrate, and not by the officer who asked for it (002 政务公开 §9)."),
         "RESULT_NOT_REPORTED": Label("未反馈办理结果", "The supervision office closes an item on the unit's "
                                      "reported result only (000 §48)."),
         "WRONG_ID_TYPE": Label("编号类型不符", "The id is of another type than the field expects; the message names "
@@ -289,6 +291,7 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "SUPERVISION_ITEM": Label("督办事项", "A supervision item: an instruction or decision being followed up."),
         "PROPOSAL": Label("建议提案", "An NPC deputy's suggestion or a CPPCC proposal to be answered."),
         "DOCUMENT_PLAN": Label("年度发文计划", "The county's yearly document plan."),
+        "DISCLOSURE": Label("主动公开", "An item the county is to publish proactively (000 §51)."),
     },
     "DutyEventKind": {
         "NEW_DUTY": Label("新待办", "A duty was put on you."),
@@ -296,6 +299,29 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
         "ESCALATED": Label("逾期上报", "Overdue and reported up to the leader in charge (000 §36): news for that "
                            "leader, and for whoever holds the duty."),
         "SETTLED": Label("已办结", "The duty was settled, by you or for you, or is no longer needed."),
+    },
+    # Proactive disclosure (schema/disclosure.py).
+    "DisclosureSource": {
+        "DOCUMENT": Label("公文", "A non-classified document issued in the county government's or its office's name "
+                          "(000 §51; 001 §16; 003 §29)."),
+        "DECISION": Label("会议决定", "A meeting decision marked publishable (000 §24; 001 §22; 003 §28)."),
+        "PROPOSAL_REPLY": Label("建议提案办理结果", "A proposal's result, published by the lead unit (001 §14; 003 §30)."),
+    },
+    "DisclosureState": {
+        "PENDING": Label("待公开", "Waiting for publication by the disclosure officers."),
+        "PUBLISHED": Label("已公开", "Published: when and where are on record."),
+        "EXEMPTED": Label("不予公开", "Exempted on a ground of 002 政务公开 §9, with the reason and its approver."),
+    },
+    "DisclosureExemption": {
+        "STATE_SECRET": Label("国家秘密", "It holds state secrets."),
+        "COMMERCIAL_SECRET": Label("商业秘密", "It holds commercial secrets."),
+        "PRIVACY": Label("个人隐私", "It holds personal privacy."),
+        "SECURITY_STABILITY": Label("危及安全稳定", "Publishing it would endanger security or social stability."),
+    },
+    "DisclosureReportPeriod": {
+        "MONTH": Label("月度", "A calendar month."),
+        "HALF_YEAR": Label("半年", "January–June or July–December."),
+        "YEAR": Label("年度", "A calendar year."),
     },
     # Proposals (schema/proposals.py): NPC bills and suggestions, CPPCC proposals.
     "ProposalKind": {
@@ -630,6 +656,35 @@ ENUM_LABELS: dict[str, dict[str, Label]] = {
     "SupervisionReportGrouping": {
         "UNIT": Label("按承办单位", "One row per lead unit."),
         "LEADER": Label("按批示领导", "One row per instructing leader (none: items without one)."),
+    },
+    # The power catalogue (schema/powers.py).
+    "PowerHolderKind": {
+        "BODY": Label("会议", "A meeting body, e.g. the standing meeting of the county government."),
+        "POSITION_ROLE": Label("职位", "A county position: the magistrate or a vice magistrate."),
+        "DEPARTMENT": Label("部门", "A department of the county government."),
+    },
+    "PowerState": {
+        "DRAFT": Label("草拟", "Being written by the government office."),
+        "UNDER_REVIEW": Label("审核中", "With the establishment office and the legal office (004 一)."),
+        "APPROVED": Label("已批准", "Approved by the government, optionally by a meeting's decision."),
+        "PUBLISHED": Label("已公布", "In force and public (004 一、五)."),
+        "AMENDED": Label("已修订", "Replaced by a newer published version."),
+        "REVOKED": Label("已取消", "The power no longer exists."),
+    },
+    "PowerReviewOffice": {
+        "ESTABLISHMENT": Label("编办审核", "The establishment office: is the power within the holder's functions."),
+        "LEGAL": Label("法制审核", "The justice bureau: does the legal basis hold."),
+    },
+    "PowerRiskLevel": {
+        "HIGH": Label("高", "Grave harm: public funds, rights of many, or a crime."),
+        "MEDIUM": Label("中", "Real harm that a control catches in time."),
+        "LOW": Label("低", "Limited harm."),
+    },
+    "RiskControlKind": {
+        "SEPARATION": Label("分权制衡", "Incompatible posts kept apart."),
+        "PROCEDURE": Label("流程控制", "A step of the procedure checks it."),
+        "TECHNOLOGY": Label("科技防控", "An electronic check or record."),
+        "INSTITUTION": Label("制度约束", "A rule that binds it."),
     },
 }
 

@@ -79,6 +79,7 @@ class SweepReport:
     supervision_reminded: int = 0  # supervision items past their reminder lapse (services.supervision)
     supervision_escalated: int = 0  # ... and past their escalation lapse, told to the VM in charge
     incoming_reminded: int = 0  # requests sent up still without an instruction past their limit (000 §51)
+    disclosures_reminded: int = 0  # pending disclosures past their due time (services.disclosure)
     busy: bool = False  # another process was sweeping
 
 
@@ -94,18 +95,19 @@ async def sweep(sessions, *, now: dt.datetime | None = None) -> SweepReport:
         reminded = await _first_lapses(session, now)
         second_reminders, deemed = await _second_lapses(session, now)
         # Imported here: services.meetings_minutes imports the document services, which import this module.
-        from services import incoming_requests, issuing, meetings_minutes, proposals, supervision
+        from services import disclosure, incoming_requests, issuing, meetings_minutes, proposals, supervision
 
         minutes_reminded = await meetings_minutes.remind_late_minutes(session, now)
         issues_reminded = await issuing.remind_late_issues(session, now)
         proposals_reminded = await proposals.remind_overdue(session, now)
         supervision_reminded, supervision_escalated = await supervision.remind_and_escalate(session, now)
         incoming_reminded = await incoming_requests.remind_overdue(session, now, SWEEPER)
+        disclosures_reminded = await disclosure.remind_overdue(session, now, SWEEPER)
     return SweepReport(reminded=reminded + second_reminders, deemed=deemed, handed_over=handed_over,
                        minutes_reminded=minutes_reminded, issues_reminded=issues_reminded,
                        proposals_reminded=proposals_reminded,
                        supervision_reminded=supervision_reminded, supervision_escalated=supervision_escalated,
-                       incoming_reminded=incoming_reminded)
+                       incoming_reminded=incoming_reminded, disclosures_reminded=disclosures_reminded)
 
 
 async def _hand_over_retired_work(session, now: dt.datetime) -> int:

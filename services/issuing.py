@@ -336,6 +336,10 @@ async def issue(session: AsyncSession, *, document_id: int, official_id: int, di
         from services import incoming_requests
 
         await incoming_requests.receive(session, document=document, actor=actor, tables=tables, at=at)
+    # Imported here: services.disclosure acts on documents through services.documents.
+    from services import disclosure
+
+    await disclosure.on_issued(session, document=document, actor=actor)
     return document
 
 

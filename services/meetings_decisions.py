@@ -121,6 +121,10 @@ async def adopt(session: AsyncSession, *, item: AgendaItem, fields: DecisionFiel
                        entity="meeting_decision", entity_id=decision.id, after=audit.as_record(decision))
     await _settle_change(session, item, decision, actor)
     await _supervise(session, decision, meeting, actor)
+    # Imported here: services.disclosure acts on documents, whose services import this module.
+    from services import disclosure
+
+    await disclosure.on_decision_adopted(session, decision=decision, title=item.title, actor=actor)
     return decision
 
 

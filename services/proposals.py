@@ -541,6 +541,10 @@ async def publish(session: AsyncSession, *, proposal: Proposal, official_id: int
     await audit.record(session, county_id=proposal.county_id, actor=actor, action="proposal.publish",
                        entity="proposal", entity_id=proposal.id, before=before,
                        after={**audit.as_record(proposal), **_acting_record(official_id, acting)})
+    # Imported here: services.disclosure acts on documents, whose services import this module.
+    from services import disclosure
+
+    await disclosure.on_proposal_published(session, proposal=proposal, actor=actor)
     return proposal
 
 

@@ -63,6 +63,10 @@ async def create_county(session: AsyncSession, *, code: str, name: str, rule_set
     from services import incoming_requests
 
     await incoming_requests.install_rules(session, county_id=county.id, rule_set=rule_set)
+    # Imported here: services.disclosure acts on documents, whose services import this module.
+    from services import disclosure
+
+    await disclosure.install_limits(session, county_id=county.id, rule_set=rule_set)
     await audit.record(session, county_id=county.id, actor=actor, action="county.create", entity="county",
                        entity_id=county.id, after={"code": code, "name": name, "rule_set": rule_set.value})
     return county

@@ -21,11 +21,14 @@ from strawberry.relay import to_base64
 from cli.demo import demo_file, seed_demo
 from db.engine import session_factory
 from db.models import Account, AuditEvent, Base, SigningRule, StepAssignment
+from db.models_disclosure import Disclosure
+from domain.disclosure import DisclosureSource
 from domain.documents import Classification, Direction, Genre, Issuer
 from domain.meetings import BodyKind, MeetingState
 from domain.meetings_agenda import MaterialKind
 from domain.meetings_decisions import DecisionOutcome
 from domain.meetings_recusal import RelationKind
+from domain.powers import HolderKind
 from domain.proposals import ProposalKind
 from domain.roster import AbsenceReason
 from domain.supervision import SourceKind
@@ -41,6 +44,7 @@ from services import (
     meetings_decisions,
     meetings_matters,
     meetings_recusal,
+    powers,
     proposals,
     roster,
     supervision,
@@ -86,6 +90,8 @@ class World:
     plan: str  # a draft Yanjin yearly document plan
     plan_entry: str  # an entry of it
     incoming_request: str  # a township's request sent up to the Yanjin government, not yet signed in
+    power: str  # a Yanjin power in the catalogue, drafted
+    disclosure: str  # the disclosure record of the Yanjin decision
     api: Api | None = None
     sessions: object = None
     tokens: dict[str, str] = field(default_factory=dict)
@@ -130,8 +136,14 @@ async def _decision(session, county: County) -> tuple[int, int]:
     await meetings.open_item(session, item=item, actor=SYSTEM)
     await meetings.record_conclusion(session, item=item, conclusion="同意", actor=SYSTEM)
     decision = await meetings_decisions.adopt(session, item=item, actor=SYSTEM, fields=meetings_decisions.DecisionFields(
-        outcome=DecisionOutcome.PASSED, text="同意"))
+        outcome=DecisionOutcome.PASSED, text="同意", publishable=True))
     return item.id, decision.id
+
+
+async def _disclosure(session, decision_id: int) -> int:
+    """The disclosure record the publishable decision made."""
+    return await session.scalar(select(Disclosure.id).where(Disclosure.source == DisclosureSource.DECISION,
+                                                            Disclosure.source_id == decision_id))
 
 
 async def _proposal(session, county: County) -> int:
@@ -141,6 +153,13 @@ async def _proposal(session, county: County) -> int:
                                       received_on=DAY)
     return (await proposals.register(session, county_id=county.id, fields=fields, official_id=None,
                                      actor=SYSTEM)).id
+
+
+async def _power(session, county: County) -> int:
+    """A draft power of the county's catalogue, held by its finance bureau."""
+    holder = powers.Holder(kind=HolderKind.DEPARTMENT, department_id=county.departments["财政局"])
+    return (await powers.create(session, county_id=county.id, code="330217001", holder=holder,
+                                fields=powers.VersionFields(name="政府采购方式变更审批"), actor=SYSTEM)).id
 
 
 async def _supervision_item(session, county: County) -> int:
@@ -235,6 +254,7 @@ async def _build_world(sessions) -> World:
         their_proposal = await _proposal(session, there)
         here_proposal = await _proposal(session, here)
         their_supervision_item = await _supervision_item(session, there)
+        their_power, here_power = await _power(session, there), await _power(session, here)
         here_supervision_item = await _supervision_item(session, here)
         instructed = await circulation.start(
             session, county_id=here.id, started_by_id=here.officials["DIR"], title="市政府关于防汛的通知",
@@ -281,6 +301,8 @@ async def _build_world(sessions) -> World:
                 "IssueSeries": gid("IssueSeries", their_series), "DocumentPlan": gid("DocumentPlan", their_plan),
                 "DocumentPlanEntry": gid("DocumentPlanEntry", their_entry),
                 "IncomingRequest": their_request,
+                "Power": gid("Power", their_power),
+                "Disclosure": gid("Disclosure", await _disclosure(session, their_decision)),
             },
             hidden={
                 "Document": gid("Document", secret),
@@ -304,6 +326,8 @@ async def _build_world(sessions) -> World:
             plan=gid("DocumentPlan", here_plan),
             plan_entry=gid("DocumentPlanEntry", here_entry),
             incoming_request=here_request,
+            power=gid("Power", here_power),
+            disclosure=gid("Disclosure", await _disclosure(session, decision)),
         )
 
 
@@ -401,8 +425,53 @@ def _meeting_cases() -> list[Case]:
         *_supervision_cases(),
         *_issuing_cases(),
         *_incoming_request_cases(),
+        *_power_cases(),
+        *_disclosure_cases(),
     ]
     return cases
+
+
+def _disclosure_cases() -> list[Case]:
+    """Proactive disclosure: the office director publishes and approves exemptions; ids of another county's record
+    or officer."""
+    return [
+        Case("publishDisclosure", "disclosureId", "Disclosure", "DIR", lambda w, bad: {
+            "disclosureId": bad, "publishedOn": DAY.isoformat(), "where": "门户网站"}),
+        Case("exemptDisclosure", "disclosureId", "Disclosure", "DIR", lambda w, bad: {
+            "disclosureId": bad, "exemption": "PRIVACY", "reason": "含个人信息。",
+            "requestedById": w.here.official("DDIR1")}),
+        Case("exemptDisclosure", "requestedById", "Official", "DIR", lambda w, bad: {
+            "disclosureId": w.disclosure, "exemption": "PRIVACY", "reason": "含个人信息。", "requestedById": bad}),
+        _roster("setDisclosureLimit", "countyId", "County", lambda w, bad: {
+            "countyId": bad, "source": "DOCUMENT", "workingDays": 20, "article": "001 §16"}),
+    ]
+
+
+def _power_cases() -> list[Case]:
+    """The power catalogue: the administrator keeps the office's desk; ids of another county's power, holder,
+    reviewing department or approving decision."""
+    def power(mutation: str, **input) -> Case:
+        return _roster(mutation, "powerId", "Power", lambda w, bad: {"powerId": bad, **input})
+
+    def create(name: str, type_name: str, **input) -> Case:
+        return _roster("createPower", name, type_name, lambda w, bad: {
+            "code": "330217009", "fields": {"name": "审批"}, **input, name: bad})
+
+    return [
+        create("countyId", "County", holderKind="POSITION_ROLE", holderRole="MAGISTRATE"),
+        create("holderBodyId", "MeetingBody", holderKind="BODY"),
+        create("holderDepartmentId", "Department", holderKind="DEPARTMENT"),
+        power("editPowerDraft", fields={"name": "审批"}),
+        power("drawPowerFlowchart", steps=[{"key": "accept", "actor": "窗口", "timeLimitDays": 1}]),
+        power("setPowerRiskPoints", riskPoints=[]),
+        *(power(name) for name in ("submitPowerForReview", "publishPower", "amendPower", "revokePower")),
+        power("recordPowerReview", office="ESTABLISHMENT", reviewer="县委编办", agreed=True),
+        _roster("recordPowerReview", "departmentId", "Department", lambda w, bad: {
+            "powerId": w.power, "office": "LEGAL", "reviewer": "司法局", "agreed": True, "departmentId": bad}),
+        power("approvePower"),
+        _roster("approvePower", "decisionId", "MeetingDecision", lambda w, bad: {"powerId": w.power,
+                                                                                 "decisionId": bad}),
+    ]
 
 
 def _incoming_request_cases() -> list[Case]:

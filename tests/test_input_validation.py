@@ -48,6 +48,8 @@ ID_TYPES = {
     "decisionId": "MeetingDecision", "responsibleDepartmentIds": "Department", "responsiblePersonId": "Official",
     "handlerId": "Official", "instructedById": "Official", "leaderId": "Official",
     "requestId": "IncomingRequest", "planId": "DocumentPlan", "entryId": "DocumentPlanEntry",
+    "disclosureId": "Disclosure", "requestedById": "Official",
+    "powerId": "Power", "holderBodyId": "MeetingBody", "holderDepartmentId": "Department",
 }
 # Values for required arguments the scenario does not care about.
 SCALARS = {"String": "x", "Int": 1, "Float": 1.0, "Boolean": False, "Date": "2025-03-03",
